@@ -1,0 +1,460 @@
+"""Build the Parquet tables from the human-editable files under ``data/``.
+
+``data/`` holds:
+
+- ``dataset.yaml``: the dataset version;
+- ``sources/``: each source text, byte for byte, beside a ``<stem>.yaml`` with its
+  metadata and boilerplate passages;
+- ``records/<table>/*.yaml``: lists of curated records, each with its evidence
+  written as a document id and a verbatim quote.
+
+:func:`build` reads all of it, locates every quote, checks every rule of
+:mod:`usc_events.checks` and returns Arrow tables; :func:`write` writes them and
+their manifest atomically; :func:`compare` tells how committed tables differ
+from a fresh build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from usc_events.checks import check_corpus
+from usc_events.columns import EVIDENCED_TABLES, arrow_schema, contribution_model, model
+from usc_events.errors import DataInvalid, Violation
+from usc_events.schema import SCHEMA_VERSION, TABLE_MODELS
+from usc_events.spans import QuoteNotLocated, locate
+from usc_events.yamlfile import YamlPath, read_text, read_yaml
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: Tables whose records contributors write as YAML lists under ``records/<table>/``.
+RECORD_TABLES: tuple[str, ...] = tuple(
+    t for t in TABLE_MODELS if t not in ("documents", "passages", "evidence")
+)
+MANIFEST = "manifest.json"
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a row came from: the file, the line, and the line of each field."""
+
+    file: str
+    line: int | None
+    record: str | None
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Collector:
+    """Rows per table, the origin of each row, and the violations met on the way."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {t: [] for t in TABLE_MODELS}
+    )
+    origins: dict[str, list[Origin]] = field(default_factory=lambda: {t: [] for t in TABLE_MODELS})
+    violations: list[Violation] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    #: Documents whose text could not be read (already reported): quotes in them are not checked.
+    unreadable: set[str] = field(default_factory=set)
+    #: Items that failed validation, as written: later rules do not report them again.
+    rejected: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
+        self.rows[table].append(row)
+        self.origins[table].append(origin)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The built tables and the dataset version."""
+
+    version: str
+    tables: dict[str, pa.Table]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def build(data_dir: Path) -> Corpus:
+    """Read and check everything under ``data_dir``.
+
+    Raises
+    ------
+    DataInvalid
+        Listing every violation found, each with file, line, record and field.
+    """
+    data_dir = data_dir.resolve()
+    if not data_dir.is_dir():
+        raise DataInvalid([Violation(str(data_dir), None, None, None,
+                                     "data folder not found", "missing-file")])
+    collector = _Collector()
+    version = _read_version(data_dir, collector)
+    _read_sources(data_dir, collector)
+    _read_records(data_dir, collector)
+    if collector.violations:
+        raise DataInvalid(collector.violations)
+    tables = _to_arrow(collector.rows)
+    violations = [
+        _locate_finding(collector.origins[f.table][f.row], f.table, f.field, f.message, f.code)
+        for f in check_corpus(tables)
+    ]
+    if violations:
+        raise DataInvalid(violations)
+    return Corpus(version=version, tables={t: _sorted(t, data) for t, data in tables.items()})
+
+
+def _locate_finding(origin: Origin, table: str, field_name: str, message: str,
+                    code: str) -> Violation:
+    line = origin.lines.get(field_name, origin.line)
+    return Violation(origin.file, line, origin.record, field_name, message, code)
+
+
+def _read_version(data_dir: Path, collector: _Collector) -> str:
+    path = data_dir / "dataset.yaml"
+    display = _display(path, data_dir)
+    if not path.is_file():
+        collector.violations.append(Violation(display, None, None, None,
+                                              "file is missing", "missing-file"))
+        return ""
+    try:
+        parsed = read_yaml(path, display)
+    except DataInvalid as error:
+        collector.violations.extend(error.violations)
+        return ""
+    collector.violations.extend(p.violation(display) for p in parsed.problems)
+    value, lines = parsed.value, parsed.lines
+    version = value.get("version") if isinstance(value, dict) else None
+    if not isinstance(version, str) or not SEMVER.match(version):
+        collector.violations.append(Violation(
+            display, lines.get(("version",), 1), None, "version",
+            f"{version!r} is not a semantic version; expected e.g. '1.2.0'", "version"))
+        return ""
+    return version
+
+
+def _read_sources(data_dir: Path, collector: _Collector) -> None:
+    sources = data_dir / "sources"
+    described: set[str] = set()
+    for path in sorted(sources.glob("*.yaml")):
+        display = _display(path, data_dir)
+        parsed = _parse(path, display, "documents", collector)
+        if not parsed:
+            for table, raw in collector.rejected:
+                if table == "documents":
+                    described.add(str(raw.get("file_name")))
+                    collector.unreadable.add(str(raw.get("document_id")))
+            continue
+        (item, lines), = parsed
+        document = item.model_dump()
+        document_id = document["document_id"]
+        label = f"documents:{document_id}"
+        passages = document.pop("passages")
+        described.add(document["file_name"])
+        text_path = sources / document["file_name"]
+        if not text_path.is_file():
+            collector.unreadable.add(document_id)
+            collector.violations.append(Violation(
+                display, lines.get(("file_name",)), label, "file_name",
+                f"{document['file_name']!r} is not a file in {_display(sources, data_dir)}/",
+                "missing-file"))
+            continue
+        try:
+            text = read_text(text_path, _display(text_path, data_dir))
+        except DataInvalid as error:
+            collector.unreadable.add(document_id)
+            collector.violations.extend(error.violations)
+            continue
+        if document_id in collector.texts:
+            collector.violations.append(Violation(display, lines.get(("document_id",)), label,
+                                                  "document_id", "document id used twice",
+                                                  "duplicate-id"))
+            continue
+        collector.texts[document_id] = text
+        document["text"] = text
+        document["sha256"] = hashlib.sha256(text_path.read_bytes()).hexdigest()
+        collector.add("documents", document, _origin(display, lines, (), label))
+        for index, passage in enumerate(passages):
+            path_to = ("passages", index)
+            span = _locate_span(text, passage, display, lines, path_to, label, collector)
+            if span is None:
+                continue
+            start, end = span
+            row = {"passage_id": f"{document_id}@{start}", "document_id": document_id,
+                   "kind": passage["kind"], "start": start, "end": end,
+                   "quote": passage["quote"]}
+            collector.add("passages", row,
+                          _origin(display, lines, path_to, f"passages:{document_id}@{start}"))
+    for text_path in sorted(sources.glob("*")):
+        if text_path.suffix != ".yaml" and text_path.name not in described:
+            collector.violations.append(Violation(
+                _display(text_path, data_dir), None, None, None,
+                "source text has no metadata file; add a .yaml beside it naming it as file_name",
+                "missing-metadata"))
+
+
+def _read_records(data_dir: Path, collector: _Collector) -> None:
+    records = data_dir / "records"
+    for folder in sorted(p for p in records.glob("*") if p.is_dir()):
+        if folder.name not in RECORD_TABLES:
+            collector.violations.append(Violation(
+                _display(folder, data_dir), None, None, None,
+                f"unknown table folder; expected one of: {', '.join(RECORD_TABLES)}",
+                "unknown-table"))
+    for table in RECORD_TABLES:
+        key = model(table).primary_key
+        for path in sorted((records / table).glob("*.yaml")):
+            display = _display(path, data_dir)
+            parsed = _parse(path, display, table, collector)
+            for item, lines, index in _indexed(parsed):
+                record = item.model_dump()
+                evidence = record.pop("evidence", [])
+                if table == "meeting_participants":
+                    record["participant_id"] = f"{record['meeting_id']}.{record['actor_id']}"
+                label = f"{table}:{record[key]}"
+                collector.add(table, record, _origin(display, lines, (index,), label))
+                for number, item_evidence in enumerate(evidence):
+                    _add_evidence(table, record[key], item_evidence, display, lines,
+                                  (index, "evidence", number), label, collector)
+
+
+def _indexed(
+    parsed: list[tuple[BaseModel, dict[YamlPath, int]]] | None,
+) -> Iterable[tuple[BaseModel, dict[YamlPath, int], int]]:
+    for index, (item, lines) in enumerate(parsed or []):
+        yield item, lines, index
+
+
+def _add_evidence(table: str, record_id: str, item: dict[str, Any], display: str,
+                  lines: dict[YamlPath, int], path: YamlPath, label: str,
+                  collector: _Collector) -> None:
+    document_id = item["document_id"]
+    text = collector.texts.get(document_id)
+    if document_id in collector.unreadable:
+        return
+    if text is None:
+        known = ", ".join(sorted(collector.texts))
+        collector.violations.append(Violation(
+            display, lines.get((*path, "document_id")), label,
+            _dotted((*path[1:], "document_id")),
+            f"{document_id!r} is not a document id; the documents are: {known}", "foreign-key"))
+        return
+    span = _locate_span(text, item, display, lines, path, label, collector)
+    if span is None:
+        return
+    start, end = span
+    digest = hashlib.sha256(
+        "\x1f".join((table, record_id, document_id, str(start), str(end))).encode()
+    ).hexdigest()[:12]
+    row = {"evidence_id": f"ev-{digest}", "record_type": table, "record_id": record_id,
+           "document_id": document_id, "start": start, "end": end, "quote": item["quote"],
+           "attribution": item["attribution"]}
+    collector.add("evidence", row, _origin(display, lines, path, label))
+
+
+def _locate_span(text: str, item: dict[str, Any], display: str, lines: dict[YamlPath, int],
+                 path: YamlPath, label: str, collector: _Collector) -> tuple[int, int] | None:
+    try:
+        return locate(text, item["quote"], item["occurrence"])
+    except QuoteNotLocated as error:
+        field_path = path[1:] if isinstance(path[0], int) else path
+        collector.violations.append(Violation(
+            display, lines.get((*path, "quote")), label, _dotted((*field_path, "quote")),
+            f"{error} (document {item.get('document_id', label.split(':')[1])})", "quote"))
+        return None
+
+
+def _dotted(path: Iterable[str | int]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _origin(display: str, lines: dict[YamlPath, int], path: YamlPath, label: str) -> Origin:
+    depth = len(path)
+    own = {str(p[depth]): line for p, line in lines.items()
+           if len(p) == depth + 1 and p[:depth] == path}
+    return Origin(display, lines.get(path, 1), label, own)
+
+
+def _parse(path: Path, display: str, table: str,
+           collector: _Collector) -> list[tuple[BaseModel, dict[YamlPath, int]]] | None:
+    """Validate a YAML file against the contribution model of ``table``.
+
+    A documents file holds one mapping; a records file a list of them. Each valid
+    item comes back with the lines of its values (paths relative to the file).
+    """
+    try:
+        parsed_file = read_yaml(path, display)
+    except DataInvalid as error:
+        collector.violations.extend(error.violations)
+        return None
+    value, lines = parsed_file.value, parsed_file.lines
+    items: list[tuple[YamlPath, Any]]
+    if table == "documents":
+        items = [((), value)]
+    elif isinstance(value, list):
+        items = [((i,), v) for i, v in enumerate(value)]
+    else:
+        collector.violations.extend(p.violation(display) for p in parsed_file.problems)
+        collector.violations.append(Violation(
+            display, 1, None, None, f"expected a list of {table} records", "file-shape"))
+        return None
+    contribution = contribution_model(table)
+    key = model(table).primary_key
+    parsed = []
+    for prefix, item in items:
+        record_id = item.get(key) if isinstance(item, dict) else None
+        label = f"{table}:{record_id}" if record_id else f"{table} record {prefix[0] + 1}" \
+            if prefix else table
+        problems = [p.violation(display, label, skip=len(prefix))
+                    for p in parsed_file.problems if p.path[: len(prefix)] == prefix]
+        if problems:
+            collector.violations.extend(problems)
+            if isinstance(item, dict):
+                collector.rejected.append((table, item))
+            continue
+        if not isinstance(item, dict):
+            collector.violations.append(Violation(display, lines.get(prefix, 1), label, None,
+                                                  "expected a mapping of field: value", "type"))
+            continue
+        try:
+            valid = contribution.model_validate(item)
+        except ValidationError as error:
+            for problem in error.errors():
+                loc = tuple(problem["loc"])
+                line = lines.get((*prefix, *loc)) or lines.get((*prefix, *loc[:-1])) \
+                    or lines.get(prefix, 1)
+                value_given = problem.get("input")
+                given = "" if problem["type"] == "missing" else f" (got {value_given!r})"
+                collector.violations.append(Violation(
+                    display, line, label, _dotted(loc) or None,
+                    f"{problem['msg']}{given}", problem["type"]))
+            collector.rejected.append((table, item))
+            continue
+        parsed.append((valid, lines))
+    return parsed
+
+
+def _to_arrow(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
+    import pyarrow as pa
+
+    return {table: pa.Table.from_pylist(rows[table], schema=arrow_schema(table))
+            for table in TABLE_MODELS}
+
+
+def _sorted(table: str, data: pa.Table) -> pa.Table:
+    return data.sort_by([(model(table).primary_key, "ascending")])
+
+
+# --- writing and comparing -------------------------------------------------------------
+
+
+def write(corpus: Corpus, out_dir: Path) -> dict[str, Any]:
+    """Write every table and ``manifest.json`` to ``out_dir``, atomically.
+
+    The files are written to a temporary folder beside ``out_dir`` that then
+    replaces it, so a failure leaves the previous tables as they were.
+    Returns the manifest.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir.parent))
+    try:
+        manifest = write_files(corpus, staging)
+        retired = out_dir.with_name(f".retired-{staging.name}")
+        if out_dir.exists():
+            os.replace(out_dir, retired)
+        os.replace(staging, out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def write_files(corpus: Corpus, folder: Path) -> dict[str, Any]:
+    """Write the Parquet files and manifest into an existing ``folder``."""
+    import pyarrow.parquet as pq
+
+    tables: dict[str, Any] = {}
+    for table, data in corpus.tables.items():
+        path = folder / f"{table}.parquet"
+        pq.write_table(data, path, compression="zstd", write_statistics=True)
+        content = path.read_bytes()
+        tables[table] = {"file": path.name, "rows": data.num_rows, "bytes": len(content),
+                         "sha256": hashlib.sha256(content).hexdigest()}
+    manifest = {"dataset_version": corpus.version, "schema_version": SCHEMA_VERSION,
+                "tables": tables}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                   encoding="utf-8")
+    return manifest
+
+
+def compare(corpus: Corpus, out_dir: Path) -> list[str]:
+    """How the tables in ``out_dir`` differ from ``corpus``; empty when they agree.
+
+    Tables are compared by content (schema, metadata and values), so a different
+    pyarrow version writing different bytes is not a difference.
+    """
+    import pyarrow.parquet as pq
+
+    differences = []
+    manifest_path = out_dir / MANIFEST
+    if not manifest_path.is_file():
+        return [f"{MANIFEST} is missing; run 'usc-events build'"]
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for key, fresh in (("dataset_version", corpus.version), ("schema_version", SCHEMA_VERSION)):
+        if manifest.get(key) != fresh:
+            differences.append(f"{MANIFEST}: {key} is {manifest.get(key)!r}, a fresh build "
+                               f"gives {fresh!r}")
+    for table, data in corpus.tables.items():
+        path = out_dir / f"{table}.parquet"
+        if not path.is_file():
+            differences.append(f"{table}: {path.name} is missing")
+            continue
+        committed = pq.read_table(path)
+        if not committed.equals(data, check_metadata=True):
+            differences.append(f"{table}: {_describe_difference(table, committed, data)}")
+    return differences
+
+
+def _describe_difference(table: str, committed: pa.Table, fresh: pa.Table) -> str:
+    if not committed.schema.equals(fresh.schema, check_metadata=True):
+        return "the schema differs from a fresh build"
+    key = model(table).primary_key
+    old, new = set(committed.column(key).to_pylist()), set(fresh.column(key).to_pylist())
+    added, removed = sorted(new - old), sorted(old - new)
+    parts = []
+    if added:
+        parts.append(f"{len(added)} record(s) not yet built, e.g. {added[0]!r}")
+    if removed:
+        parts.append(f"{len(removed)} record(s) no longer in data/, e.g. {removed[0]!r}")
+    if not parts:
+        changed = [row for row, (a, b) in enumerate(zip(committed.to_pylist(), fresh.to_pylist(),
+                                                       strict=True)) if a != b]
+        first = committed.column(key)[changed[0]].as_py() if changed else "?"
+        parts.append(f"{len(changed)} record(s) changed, e.g. {first!r}")
+    return "; ".join(parts)
+
+
+def rows_by_table(corpus: Corpus) -> dict[str, int]:
+    """Row count of every table."""
+    return {table: data.num_rows for table, data in corpus.tables.items()}
+
+
+__all__ = ["EVIDENCED_TABLES", "Corpus", "build", "compare", "write", "write_files"]

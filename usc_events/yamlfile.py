@@ -1,0 +1,174 @@
+"""Read a YAML data file safely, remembering the line of every value.
+
+Only plain data is accepted: mappings, sequences and the YAML core scalars. Tags
+that would construct Python objects, anchors and aliases (and so "billion laughs"
+bombs), merge keys and duplicate keys in one mapping are each reported as a
+:class:`~usc_events.errors.Violation` naming the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from usc_events.errors import DataInvalid, Violation
+
+#: Where a value sits in the document: mapping keys and sequence indexes from the root.
+YamlPath = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+#: Largest data file read, in bytes.
+MAX_BYTES = 10 * 1024 * 1024
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_text(path: Path, display: str) -> str:
+    """The file's text, decoded as strict UTF-8; a violation names the line of a bad byte."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise DataInvalid(
+            [Violation(display, None, None, None,
+                       f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes",
+                       "file-too-large")]
+        )
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DataInvalid(
+            [Violation(display, line, None, None,
+                       f"byte {data[error.start]:#04x} at offset {error.start} is not UTF-8; "
+                       "save the file as UTF-8", "encoding")]
+        ) from None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value that cannot be read: where it is and what is wrong."""
+
+    path: YamlPath
+    line: int
+    message: str
+    code: str
+
+    def violation(self, display: str, record: str | None = None, skip: int = 0) -> Violation:
+        """As a violation of ``record``, dropping the first ``skip`` steps of the path."""
+        field = ".".join(str(p) for p in self.path[skip:]) or None
+        return Violation(display, self.line, record, field, self.message, self.code)
+
+
+@dataclass
+class YamlData:
+    """A parsed file: its data, the line of every value, and the values that could not be read.
+
+    A value that could not be read is ``None`` in ``value`` and has a :class:`Problem`.
+    """
+
+    value: Any
+    lines: dict[YamlPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_yaml(path: Path, display: str) -> YamlData:
+    """Parse ``path``; give its data, the 1-based line of every value, and its problems.
+
+    Raises
+    ------
+    DataInvalid
+        When the file as a whole cannot be read: too large, not UTF-8, empty, or
+        not YAML.
+    """
+    text = read_text(path, display)
+    if not text.strip():
+        raise DataInvalid([Violation(display, None, None, None, "file is empty", "empty-file")])
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark is not None else None
+            problem = error.problem or error.context or "syntax error"
+            raise DataInvalid(
+                [Violation(display, line, None, None, f"not valid YAML: {problem}", "yaml-syntax")]
+            ) from None
+        except yaml.YAMLError as error:
+            raise DataInvalid(
+                [Violation(display, None, None, None, f"not valid YAML: {error}", "yaml-syntax")]
+            ) from None
+        data = YamlData(None)
+        data.value = _NodeReader(loader, data).read(node, ())
+    finally:
+        loader.dispose()
+    return data
+
+
+class _NodeReader:
+    def __init__(self, loader: Any, data: YamlData) -> None:
+        self.loader = loader
+        self.lines = data.lines
+        self.problems = data.problems
+        self.seen: set[int] = set()
+
+    def fail(self, node: yaml.Node, message: str, code: str, path: YamlPath) -> None:
+        self.problems.append(Problem(path, node.start_mark.line + 1, message, code))
+
+    def read(self, node: yaml.Node, path: YamlPath) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if id(node) in self.seen or getattr(node, "anchor", None):
+            self.fail(node, "anchors and aliases are not allowed in data files", "yaml-alias", path)
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return [self.read(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            return self._mapping(node, path)
+        self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path)
+        return None
+
+    def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path)
+            return None
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as error:
+            self.fail(node, f"{node.value!r} is not a valid value: {error}", "yaml-value", path)
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, "merge keys ('<<') are not allowed", "yaml-merge", path)
+                else:
+                    self.fail(key_node, f"keys must be plain strings, not {key_node.tag!r}",
+                              "yaml-key", path)
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.lines.get((*path, key))
+                self.fail(key_node, f"duplicate key {key!r} (first given on line {first})",
+                          "duplicate-key", (*path, key))
+                continue
+            result[key] = self.read(value_node, (*path, key))
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+        return result
