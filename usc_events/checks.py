@@ -68,11 +68,13 @@ def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
             nulls = _rows(pc.is_null(values))
             for row in nulls:
                 yield Finding(table, row, column.name, "a value is required", "required")
+        parents = None
         if column.is_list:
+            parents = pc.list_parent_indices(values)
             values = pc.list_flatten(values)
-            parents = pc.list_parent_indices(data.column(column.name))
-        else:
-            parents = None
+            for i in _rows(pc.is_null(values)):
+                yield Finding(table, int(parents[i].as_py()), column.name,
+                              "a list item is null", "required")
         yield from _check_scalars(table, column, values, parents)
         if column.primary_key:
             yield from _check_unique(table, column, data)

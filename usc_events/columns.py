@@ -143,7 +143,8 @@ def arrow_type(column: Column) -> pa.DataType:
     import pyarrow as pa
 
     item = _arrow_scalar(column.scalar)
-    return pa.list_(pa.field("item", item, nullable=False)) if column.is_list else item
+    # Parquet names a list's item field "element"; use that name so tables round-trip unchanged.
+    return pa.list_(pa.field("element", item)) if column.is_list else item
 
 
 @cache
