@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
-
 from conftest import edit, write_corpus
+
 from usc_events.build import build, compare, write
 
 
@@ -19,8 +19,13 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "usc_events.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "usc_events.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_two_builds_give_byte_identical_files(corpus_root: Path) -> None:
@@ -38,13 +43,14 @@ def test_manifest_records_versions_rows_and_hashes(corpus_root: Path) -> None:
     assert manifest["dataset_version"] == "0.1.0"
     assert manifest["schema_version"] == "1.0.0"
     assert set(manifest["tables"]) == set(corpus.tables)
-    for table, entry in manifest["tables"].items():
+    for entry in manifest["tables"].values():
         content = (out / entry["file"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(content).hexdigest()
         assert entry["bytes"] == len(content)
         assert entry["rows"] == pq.read_metadata(out / entry["file"]).num_rows
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{t}.parquet" for t in corpus.tables] + ["manifest.json"])
+        [f"{t}.parquet" for t in corpus.tables] + ["manifest.json"]
+    )
 
 
 def test_tables_are_sorted_by_primary_key(corpus_root: Path) -> None:
@@ -64,8 +70,9 @@ def test_a_failed_build_leaves_the_previous_tables_untouched(corpus_root: Path) 
     assert _cli("build", cwd=corpus_root).returncode == 0
     out = corpus_root / "usc_events" / "data"
     before = _snapshot(out)
-    write_corpus(corpus_root, edit("records/statements/test.yaml", "speaker_id: alpha",
-                                   "speaker_id: gamma"))
+    write_corpus(
+        corpus_root, edit("records/statements/test.yaml", "speaker_id: alpha", "speaker_id: gamma")
+    )
     result = _cli("build", cwd=corpus_root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [

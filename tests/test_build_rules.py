@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FILES, edit, write_corpus
+
 from usc_events.build import build
 from usc_events.errors import DataInvalid
 
-NOTE = ("  note: Said about the talks of 3 March, so on or after that day; "
-        "the report is of the same day.\n")
+NOTE = (
+    "  note: Said about the talks of 3 March, so on or after that day; "
+    "the report is of the same day.\n"
+)
 EVIDENCE_OF_ROLE = "  evidence:\n    - document_id: doc-a\n      quote: Alpha Minister\n"
 
 CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
@@ -21,186 +23,283 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     ),
     "version not semantic": (
         edit("dataset.yaml", "0.1.0", "'0.1'"),
-        ["data/dataset.yaml:1: version: '0.1' is not a semantic version; expected e.g. '1.2.0' "
-         "[version]"],
+        [
+            "data/dataset.yaml:1: version: '0.1' is not a semantic version; expected e.g. '1.2.0' "
+            "[version]"
+        ],
     ),
     "YAML syntax": (
         edit("records/topics/test.yaml", "label: Tariffs", "label: [Tariffs"),
-        ["data/records/topics/test.yaml:3: not valid YAML: did not find expected ',' or ']' "
-         "[yaml-syntax]"],
+        [
+            "data/records/topics/test.yaml:3: not valid YAML: did not find expected ',' or ']' "
+            "[yaml-syntax]"
+        ],
     ),
     "wrong type": (
         edit("records/meetings/test.yaml", 'cameo_code: "040"', "cameo_code: 40"),
-        ["data/records/meetings/test.yaml:10: meetings:alpha-beta-geneva cameo_code: Input should "
-         "be a valid string (got 40) [string_type]"],
+        [
+            "data/records/meetings/test.yaml:10: meetings:alpha-beta-geneva cameo_code: Input should "
+            "be a valid string (got 40) [string_type]"
+        ],
     ),
     "id pattern": (
         edit("records/topics/test.yaml", "topic_id: tariffs", "topic_id: Tariffs"),
-        ["data/records/topics/test.yaml:1: topics:Tariffs topic_id: String should match pattern "
-         "'^[a-z0-9]+(?:-[a-z0-9]+)*$' (got 'Tariffs') [string_pattern_mismatch]"],
+        [
+            "data/records/topics/test.yaml:1: topics:Tariffs topic_id: String should match pattern "
+            "'^[a-z0-9]+(?:-[a-z0-9]+)*$' (got 'Tariffs') [string_pattern_mismatch]"
+        ],
     ),
     "enum value": (
         edit("records/actors/test.yaml", "kind: person", "kind: persn"),
-        ["data/records/actors/test.yaml:3: actors:alpha kind: Input should be 'person', 'state', "
-         "'government_body', 'political_party', 'company', 'platform', 'organization' or 'group' "
-         "(got 'persn') [enum]"],
+        [
+            "data/records/actors/test.yaml:3: actors:alpha kind: Input should be 'person', 'state', "
+            "'government_body', 'political_party', 'company', 'platform', 'organization' or 'group' "
+            "(got 'persn') [enum]"
+        ],
     ),
     "required field missing": (
         edit("records/meetings/test.yaml", "  summary: Alpha and Beta met in Geneva.\n", ""),
-        ["data/records/meetings/test.yaml:1: meetings:alpha-beta-geneva summary: Field required "
-         "[missing]"],
+        [
+            "data/records/meetings/test.yaml:1: meetings:alpha-beta-geneva summary: Field required "
+            "[missing]"
+        ],
     ),
     "unknown field": (
         edit("records/topics/test.yaml", "label: Tariffs", "label: Tariffs\n  colour: red"),
-        ["data/records/topics/test.yaml:3: topics:tariffs colour: Extra inputs are not permitted "
-         "(got 'red') [extra_forbidden]"],
+        [
+            "data/records/topics/test.yaml:3: topics:tariffs colour: Extra inputs are not permitted "
+            "(got 'red') [extra_forbidden]"
+        ],
     ),
     "no evidence": (
         edit("records/roles/test.yaml", EVIDENCE_OF_ROLE, "  evidence: []\n"),
-        ["data/records/roles/test.yaml:7: roles:alpha-minister evidence: List should have at "
-         "least 1 item after validation, not 0 (got []) [too_short]"],
+        [
+            "data/records/roles/test.yaml:7: roles:alpha-minister evidence: List should have at "
+            "least 1 item after validation, not 0 (got []) [too_short]"
+        ],
     ),
     "duplicate id": (
-        edit("records/positions/test.yaml", "- position_id",
-             FILES["records/positions/test.yaml"] + "- position_id"),
-        ["data/records/positions/test.yaml:10: positions:beta-keeps-tariffs position_id: "
-         "'beta-keeps-tariffs' is already the id of an earlier record; ids must be unique "
-         "[duplicate-id]",
-         "data/records/positions/test.yaml:17: positions:beta-keeps-tariffs evidence_id: "
-         "'ev-4f29e1af6fb2' is the evidence_id of an earlier row too: evidence_id is derived from "
-         "hash of record, document and span, and two rows give the same [duplicate-id]"],
+        edit(
+            "records/positions/test.yaml",
+            "- position_id",
+            FILES["records/positions/test.yaml"] + "- position_id",
+        ),
+        [
+            "data/records/positions/test.yaml:10: positions:beta-keeps-tariffs position_id: "
+            "'beta-keeps-tariffs' is already the id of an earlier record; ids must be unique "
+            "[duplicate-id]",
+            "data/records/positions/test.yaml:17: positions:beta-keeps-tariffs evidence_id: "
+            "'ev-4f29e1af6fb2' is the evidence_id of an earlier row too: evidence_id is derived from "
+            "hash of record, document and span, and two rows give the same [duplicate-id]",
+        ],
     ),
     "foreign key": (
         edit("records/statements/test.yaml", "speaker_id: alpha", "speaker_id: gamma"),
-        ["data/records/statements/test.yaml:2: statements:alpha-frank speaker_id: 'gamma' is not "
-         "the id of any record in actors [foreign-key]"],
+        [
+            "data/records/statements/test.yaml:2: statements:alpha-frank speaker_id: 'gamma' is not "
+            "the id of any record in actors [foreign-key]"
+        ],
     ),
     "foreign key in a list": (
         edit("records/statements/test.yaml", "topic_ids: [tariffs]", "topic_ids: [tariffs, trade]"),
-        ["data/records/statements/test.yaml:10: statements:alpha-frank topic_ids: 'trade' is not "
-         "the id of any record in topics [foreign-key]"],
+        [
+            "data/records/statements/test.yaml:10: statements:alpha-frank topic_ids: 'trade' is not "
+            "the id of any record in topics [foreign-key]"
+        ],
     ),
     "evidence names an unknown document": (
         edit("records/positions/test.yaml", "document_id: doc-a", "document_id: doc-z"),
-        ["data/records/positions/test.yaml:8: positions:beta-keeps-tariffs evidence.0.document_id: "
-         "'doc-z' is not a document id; the documents are: doc-a [foreign-key]"],
+        [
+            "data/records/positions/test.yaml:8: positions:beta-keeps-tariffs evidence.0.document_id: "
+            "'doc-z' is not a document id; the documents are: doc-a [foreign-key]"
+        ],
     ),
     "discrepancy names an unknown record": (
-        edit("records/discrepancies/test.yaml", "positions:beta-keeps-tariffs",
-             "positions:beta-keeps-quotas"),
-        ["data/records/discrepancies/test.yaml:4: discrepancies:tariff-views record_refs: "
-         "'positions:beta-keeps-quotas' is not the id of any record in positions [foreign-key]"],
+        edit(
+            "records/discrepancies/test.yaml",
+            "positions:beta-keeps-tariffs",
+            "positions:beta-keeps-quotas",
+        ),
+        [
+            "data/records/discrepancies/test.yaml:4: discrepancies:tariff-views record_refs: "
+            "'positions:beta-keeps-quotas' is not the id of any record in positions [foreign-key]"
+        ],
     ),
     "dates reversed": (
         edit("records/meetings/test.yaml", "date_latest: 2025-03-03", "date_latest: 2025-03-02"),
-        ["data/records/meetings/test.yaml:5: meetings:alpha-beta-geneva date_earliest: 2025-03-03 "
-         "is after date_latest 2025-03-02; expected date_earliest ≤ date_latest [interval-order]"],
+        [
+            "data/records/meetings/test.yaml:5: meetings:alpha-beta-geneva date_earliest: 2025-03-03 "
+            "is after date_latest 2025-03-02; expected date_earliest ≤ date_latest [interval-order]"
+        ],
     ),
     "publication interval reversed": (
-        edit("sources/doc_a.yaml", "published_latest: 2025-03-03T10:00:59Z",
-             "published_latest: 2025-03-02T10:00:59Z"),
-        ["data/sources/doc_a.yaml:6: documents:doc-a published_earliest: 2025-03-03 "
-         "10:00:00+00:00 is after published_latest 2025-03-02 10:00:59+00:00; expected "
-         "published_earliest ≤ published_latest [interval-order]"],
+        edit(
+            "sources/doc_a.yaml",
+            "published_latest: 2025-03-03T10:00:59Z",
+            "published_latest: 2025-03-02T10:00:59Z",
+        ),
+        [
+            "data/sources/doc_a.yaml:6: documents:doc-a published_earliest: 2025-03-03 "
+            "10:00:00+00:00 is after published_latest 2025-03-02 10:00:59+00:00; expected "
+            "published_earliest ≤ published_latest [interval-order]"
+        ],
     ),
     "half an interval": (
         edit("records/statements/test.yaml", "  date_latest: 2025-03-03\n", ""),
-        ["data/records/statements/test.yaml:7: statements:alpha-frank date_earliest: give both "
-         "date_earliest and date_latest, or neither [interval-incomplete]"],
+        [
+            "data/records/statements/test.yaml:7: statements:alpha-frank date_earliest: give both "
+            "date_earliest and date_latest, or neither [interval-incomplete]"
+        ],
     ),
     "date basis without dates": (
-        edit("records/positions/test.yaml", "status: stated", "status: stated\n  date_basis: stated"),
-        ["data/records/positions/test.yaml:7: positions:beta-keeps-tariffs date_basis: give "
-         "date_basis exactly when the record has dates [date-basis]"],
+        edit(
+            "records/positions/test.yaml", "status: stated", "status: stated\n  date_basis: stated"
+        ),
+        [
+            "data/records/positions/test.yaml:7: positions:beta-keeps-tariffs date_basis: give "
+            "date_basis exactly when the record has dates [date-basis]"
+        ],
     ),
     "inferred dates without a note": (
         edit("records/statements/test.yaml", NOTE, ""),
-        ["data/records/statements/test.yaml:1: statements:alpha-frank note: an inferred date "
-         "interval needs a note giving the reasoning [inference-note]"],
+        [
+            "data/records/statements/test.yaml:1: statements:alpha-frank note: an inferred date "
+            "interval needs a note giving the reasoning [inference-note]"
+        ],
     ),
     "value without unit": (
         edit("records/positions/test.yaml", "status: stated", "status: stated\n  value: 60"),
-        ["data/records/positions/test.yaml:1: positions:beta-keeps-tariffs unit: give value and "
-         "unit together, or neither [value-unit]"],
+        [
+            "data/records/positions/test.yaml:1: positions:beta-keeps-tariffs unit: give value and "
+            "unit together, or neither [value-unit]"
+        ],
     ),
     "invalid calendar date": (
-        edit("records/meetings/test.yaml", "date_earliest: 2025-03-03", "date_earliest: 2025-02-30"),
-        ["data/records/meetings/test.yaml:5: meetings:alpha-beta-geneva date_earliest: "
-         "'2025-02-30' is not a valid value: day is out of range for month [yaml-value]"],
+        edit(
+            "records/meetings/test.yaml", "date_earliest: 2025-03-03", "date_earliest: 2025-02-30"
+        ),
+        [
+            "data/records/meetings/test.yaml:5: meetings:alpha-beta-geneva date_earliest: "
+            "'2025-02-30' is not a valid value: day is out of range for month [yaml-value]"
+        ],
     ),
     "publication time without timezone": (
-        edit("sources/doc_a.yaml", "published_latest: 2025-03-03T10:00:59Z",
-             "published_latest: 2025-03-03T10:00:59"),
-        ["data/sources/doc_a.yaml:7: documents:doc-a published_latest: Input should have timezone "
-         "info (got datetime.datetime(2025, 3, 3, 10, 0, 59)) [timezone_aware]"],
+        edit(
+            "sources/doc_a.yaml",
+            "published_latest: 2025-03-03T10:00:59Z",
+            "published_latest: 2025-03-03T10:00:59",
+        ),
+        [
+            "data/sources/doc_a.yaml:7: documents:doc-a published_latest: Input should have timezone "
+            "info (got datetime.datetime(2025, 3, 3, 10, 0, 59)) [timezone_aware]"
+        ],
     ),
     "quote not in the document": (
-        edit("records/positions/test.yaml", "quote: Beta said tariffs would stay",
-             "quote: Beta said tariffs will stay"),
-        ["data/records/positions/test.yaml:9: positions:beta-keeps-tariffs evidence.0.quote: quote "
-         "not found in the document; closest passage: 'Beta said tariffs would sta' (document "
-         "doc-a) [quote]"],
+        edit(
+            "records/positions/test.yaml",
+            "quote: Beta said tariffs would stay",
+            "quote: Beta said tariffs will stay",
+        ),
+        [
+            "data/records/positions/test.yaml:9: positions:beta-keeps-tariffs evidence.0.quote: quote "
+            "not found in the document; closest passage: 'Beta said tariffs would sta' (document "
+            "doc-a) [quote]"
+        ],
     ),
     "quote with straight quotes where the text has curly ones": (
         edit("records/statements/test.yaml", "“frank and useful”", '"frank and useful"'),
-        ["data/records/statements/test.yaml:14: statements:alpha-frank evidence.0.quote: quote not "
-         "found in the document; closest passage: 'Alpha said the talks were “frank and useful”' "
-         "(document doc-a) [quote]"],
+        [
+            "data/records/statements/test.yaml:14: statements:alpha-frank evidence.0.quote: quote not "
+            "found in the document; closest passage: 'Alpha said the talks were “frank and useful”' "
+            "(document doc-a) [quote]"
+        ],
     ),
     "ambiguous quote": (
         edit("records/actors/test.yaml", "quote: Alpha Minister", "quote: Alpha"),
-        ["data/records/actors/test.yaml:9: actors:alpha evidence.0.quote: quote occurs 2 times (at "
-         "offsets 9, 66); add 'occurrence: N' with N from 1 to 2 (document doc-a) [quote]"],
+        [
+            "data/records/actors/test.yaml:9: actors:alpha evidence.0.quote: quote occurs 2 times (at "
+            "offsets 9, 66); add 'occurrence: N' with N from 1 to 2 (document doc-a) [quote]"
+        ],
     ),
     "occurrence out of range": (
-        edit("records/actors/test.yaml", "quote: Beta Envoy", "quote: Beta Envoy\n      occurrence: 2"),
-        ["data/records/actors/test.yaml:18: actors:beta evidence.0.quote: occurrence 2 asked for, "
-         "but the quote occurs 1 time (document doc-a) [quote]"],
+        edit(
+            "records/actors/test.yaml",
+            "quote: Beta Envoy",
+            "quote: Beta Envoy\n      occurrence: 2",
+        ),
+        [
+            "data/records/actors/test.yaml:18: actors:beta evidence.0.quote: occurrence 2 asked for, "
+            "but the quote occurs 1 time (document doc-a) [quote]"
+        ],
     ),
     "passage not in the document": (
-        edit("sources/doc_a.yaml", "quote: Subscribe to our newsletter",
-             "quote: Subscribe to the newsletter"),
-        ["data/sources/doc_a.yaml:15: documents:doc-a passages.0.quote: quote not found in the "
-         "document; closest passage: 'Subscribe to our newsletter' (document doc-a) [quote]"],
+        edit(
+            "sources/doc_a.yaml",
+            "quote: Subscribe to our newsletter",
+            "quote: Subscribe to the newsletter",
+        ),
+        [
+            "data/sources/doc_a.yaml:15: documents:doc-a passages.0.quote: quote not found in the "
+            "document; closest passage: 'Subscribe to our newsletter' (document doc-a) [quote]"
+        ],
     ),
     "direct quote not in its evidence": (
-        edit("records/statements/test.yaml", "text: frank and useful", "text: frank and very useful"),
-        ["data/records/statements/test.yaml:4: statements:alpha-frank text: a direct quote's text "
-         "must appear verbatim in one of its evidence quotes [quote-not-in-evidence]"],
+        edit(
+            "records/statements/test.yaml", "text: frank and useful", "text: frank and very useful"
+        ),
+        [
+            "data/records/statements/test.yaml:4: statements:alpha-frank text: a direct quote's text "
+            "must appear verbatim in one of its evidence quotes [quote-not-in-evidence]"
+        ],
     ),
     "source text without metadata": (
         {"sources/doc_b.txt": "Another text.\n"},
-        ["data/sources/doc_b.txt: source text has no metadata file; add a .yaml beside it naming "
-         "it as file_name [missing-metadata]"],
+        [
+            "data/sources/doc_b.txt: source text has no metadata file; add a .yaml beside it naming "
+            "it as file_name [missing-metadata]"
+        ],
     ),
     "metadata naming a missing text": (
         edit("sources/doc_a.yaml", "file_name: doc_a.txt", "file_name: doc_c.txt"),
-        ["data/sources/doc_a.txt: source text has no metadata file; add a .yaml beside it naming "
-         "it as file_name [missing-metadata]",
-         "data/sources/doc_a.yaml:2: documents:doc-a file_name: 'doc_c.txt' is not a file in "
-         "data/sources/ [missing-file]"],
+        [
+            "data/sources/doc_a.txt: source text has no metadata file; add a .yaml beside it naming "
+            "it as file_name [missing-metadata]",
+            "data/sources/doc_a.yaml:2: documents:doc-a file_name: 'doc_c.txt' is not a file in "
+            "data/sources/ [missing-file]",
+        ],
     ),
     "duplicate key": (
         edit("records/topics/test.yaml", "label: Tariffs", "label: Tariffs\n  label: Duties"),
-        ["data/records/topics/test.yaml:3: topics:tariffs label: duplicate key 'label' (first "
-         "given on line 2) [duplicate-key]"],
+        [
+            "data/records/topics/test.yaml:3: topics:tariffs label: duplicate key 'label' (first "
+            "given on line 2) [duplicate-key]"
+        ],
     ),
     "alias": (
         edit("records/topics/test.yaml", "label: Tariffs", "label: &a Tariffs\n  note: *a"),
-        ["data/records/topics/test.yaml:2: topics:tariffs note: anchors and aliases are not allowed "
-         "in data files [yaml-alias]"],
+        [
+            "data/records/topics/test.yaml:2: topics:tariffs note: anchors and aliases are not allowed "
+            "in data files [yaml-alias]"
+        ],
     ),
     "tag constructing a Python object": (
-        edit("records/topics/test.yaml", "label: Tariffs",
-             "label: !!python/object/apply:os.system [ls]"),
-        ["data/records/topics/test.yaml:2: topics:tariffs label: YAML tag "
-         "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; write plain data "
-         "[yaml-tag]"],
+        edit(
+            "records/topics/test.yaml",
+            "label: Tariffs",
+            "label: !!python/object/apply:os.system [ls]",
+        ),
+        [
+            "data/records/topics/test.yaml:2: topics:tariffs label: YAML tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; write plain data "
+            "[yaml-tag]"
+        ],
     ),
     "unknown table folder": (
         {"records/events/x.yaml": "- a: 1\n"},
-        ["data/records/events: unknown table folder; expected one of: actors, roles, topics, "
-         "meetings, meeting_participants, statements, positions, discrepancies [unknown-table]"],
+        [
+            "data/records/events: unknown table folder; expected one of: actors, roles, topics, "
+            "meetings, meeting_participants, statements, positions, discrepancies [unknown-table]"
+        ],
     ),
     "file not a list": (
         {"records/topics/test.yaml": "topic_id: tariffs\n"},
@@ -214,7 +313,9 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_each_rule_reports_file_line_record_field_and_expectation(tmp_path: Path, name: str) -> None:
+def test_each_rule_reports_file_line_record_field_and_expectation(
+    tmp_path: Path, name: str
+) -> None:
     changes, expected = CASES[name]
     data = write_corpus(tmp_path, changes)
     with pytest.raises(DataInvalid) as caught:
@@ -225,8 +326,16 @@ def test_each_rule_reports_file_line_record_field_and_expectation(tmp_path: Path
 def test_the_unbroken_corpus_builds(corpus_root: Path) -> None:
     corpus = build(corpus_root / "data")
     assert {t: d.num_rows for t, d in corpus.tables.items()} == {
-        "documents": 1, "passages": 1, "actors": 2, "roles": 1, "topics": 1, "meetings": 1,
-        "meeting_participants": 2, "statements": 1, "positions": 1, "discrepancies": 1,
+        "documents": 1,
+        "passages": 1,
+        "actors": 2,
+        "roles": 1,
+        "topics": 1,
+        "meetings": 1,
+        "meeting_participants": 2,
+        "statements": 1,
+        "positions": 1,
+        "discrepancies": 1,
         "evidence": 10,
     }
 
@@ -248,8 +357,11 @@ def test_all_violations_are_reported_in_one_run(tmp_path: Path) -> None:
     changes = {
         **edit("records/statements/test.yaml", "speaker_id: alpha", "speaker_id: gamma"),
         **edit("records/meetings/test.yaml", "kind: meeting", "kind: summit"),
-        **edit("records/positions/test.yaml", "quote: Beta said tariffs would stay",
-               "quote: Beta said nothing"),
+        **edit(
+            "records/positions/test.yaml",
+            "quote: Beta said tariffs would stay",
+            "quote: Beta said nothing",
+        ),
     }
     data = write_corpus(tmp_path, changes)
     with pytest.raises(DataInvalid) as caught:
@@ -257,10 +369,13 @@ def test_all_violations_are_reported_in_one_run(tmp_path: Path) -> None:
     files = [v.file for v in caught.value.violations]
     assert files == ["data/records/meetings/test.yaml", "data/records/positions/test.yaml"]
     # the foreign-key rule runs once the records are readable: fix, and it is reported
-    fixed = write_corpus(tmp_path / "again", {
-        **edit("records/statements/test.yaml", "speaker_id: alpha", "speaker_id: gamma"),
-        **edit("records/roles/test.yaml", "actor_id: alpha", "actor_id: delta"),
-    })
+    fixed = write_corpus(
+        tmp_path / "again",
+        {
+            **edit("records/statements/test.yaml", "speaker_id: alpha", "speaker_id: gamma"),
+            **edit("records/roles/test.yaml", "actor_id: alpha", "actor_id: delta"),
+        },
+    )
     with pytest.raises(DataInvalid) as caught:
         build(fixed)
     assert [(v.record, v.field, v.code) for v in caught.value.violations] == [

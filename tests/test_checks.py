@@ -21,7 +21,9 @@ def _set(data: pa.Table, name: str, row: int, value: object) -> pa.Table:
     values = data.column(name).to_pylist()
     values[row] = value
     index = data.schema.get_field_index(name)
-    return data.set_column(index, data.schema.field(name), pa.array(values, data.schema.field(name).type))
+    return data.set_column(
+        index, data.schema.field(name), pa.array(values, data.schema.field(name).type)
+    )
 
 
 def test_a_clean_corpus_has_no_findings(tables: dict[str, pa.Table]) -> None:
@@ -30,10 +32,17 @@ def test_a_clean_corpus_has_no_findings(tables: dict[str, pa.Table]) -> None:
 
 def test_a_record_without_evidence(tables: dict[str, pa.Table]) -> None:
     evidence = tables["evidence"]
-    tables["evidence"] = evidence.filter(pc.invert(pc.equal(evidence.column("record_type"), "roles")))
+    tables["evidence"] = evidence.filter(
+        pc.invert(pc.equal(evidence.column("record_type"), "roles"))
+    )
     assert check_corpus(tables) == [
-        Finding("roles", 0, "evidence",
-                "the record has no evidence; give at least one verbatim quote", "no-evidence")
+        Finding(
+            "roles",
+            0,
+            "evidence",
+            "the record has no evidence; give at least one verbatim quote",
+            "no-evidence",
+        )
     ]
 
 
@@ -41,12 +50,15 @@ def test_evidence_for_a_record_that_does_not_exist(tables: dict[str, pa.Table]) 
     evidence = tables["evidence"]
     row = evidence.column("record_type").to_pylist().index("roles")
     tables["evidence"] = _set(evidence, "record_id", row, "nobody")
-    assert Finding("evidence", row, "record_id",
-                   "'nobody' is not the id of any record in roles", "foreign-key") in check_corpus(tables)
+    assert Finding(
+        "evidence", row, "record_id", "'nobody' is not the id of any record in roles", "foreign-key"
+    ) in check_corpus(tables)
 
 
 def test_offsets_that_do_not_give_the_quote(tables: dict[str, pa.Table]) -> None:
-    tables["evidence"] = _set(tables["evidence"], "start", 0, tables["evidence"]["start"][0].as_py() + 1)
+    tables["evidence"] = _set(
+        tables["evidence"], "start", 0, tables["evidence"]["start"][0].as_py() + 1
+    )
     (finding,) = check_corpus(tables)
     assert finding.code == "span-mismatch" and finding.row == 0
     assert finding.message.endswith("of doc-a is 'lpha Minister', not the quote")
@@ -57,9 +69,17 @@ def test_pattern_enum_and_required_on_columns(tables: dict[str, pa.Table]) -> No
     actors = _set(tables["actors"], "country", 0, "France")
     tables["actors"] = _set(actors, "kind", 1, "alien")
     assert sorted(check_corpus(tables), key=lambda f: (f.table, f.row)) == [
-        Finding("actors", 0, "country", "'France' does not match the pattern ^[A-Z]{2}$", "pattern"),
-        Finding("actors", 1, "kind", "'alien' is not one of: person, state, government_body, "
-                "political_party, company, platform, organization, group", "enum"),
+        Finding(
+            "actors", 0, "country", "'France' does not match the pattern ^[A-Z]{2}$", "pattern"
+        ),
+        Finding(
+            "actors",
+            1,
+            "kind",
+            "'alien' is not one of: person, state, government_body, "
+            "political_party, company, platform, organization, group",
+            "enum",
+        ),
         Finding("topics", 0, "label", "a value is required", "required"),
     ]
 
@@ -74,5 +94,12 @@ def test_list_items_are_checked_one_by_one(tables: dict[str, pa.Table]) -> None:
 def test_duplicate_ids_name_the_later_row(tables: dict[str, pa.Table]) -> None:
     tables["actors"] = _set(tables["actors"], "actor_id", 1, "alpha")
     findings = [f for f in check_corpus(tables) if f.code == "duplicate-id"]
-    assert findings == [Finding("actors", 1, "actor_id", "'alpha' is already the id of an earlier "
-                                "record; ids must be unique", "duplicate-id")]
+    assert findings == [
+        Finding(
+            "actors",
+            1,
+            "actor_id",
+            "'alpha' is already the id of an earlier record; ids must be unique",
+            "duplicate-id",
+        )
+    ]

@@ -25,8 +25,11 @@ def _scalar(column: Column) -> st.SearchStrategy[Any]:
     if column.pattern:
         return st.from_regex(column.pattern, fullmatch=True)
     if column.scalar is str:
-        return st.text(alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"),
-                       min_size=column.min_length or 0, max_size=40)
+        return st.text(
+            alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"),
+            min_size=column.min_length or 0,
+            max_size=40,
+        )
     if column.scalar is int:
         return st.integers(min_value=column.minimum or 0, max_value=2**53)
     if column.scalar is float:
@@ -34,8 +37,11 @@ def _scalar(column: Column) -> st.SearchStrategy[Any]:
     if column.scalar is dt.date:
         return st.dates()
     if column.scalar is dt.datetime:
-        return st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1),
-                            timezones=st.just(dt.UTC))
+        return st.datetimes(
+            min_value=dt.datetime(1900, 1, 1),
+            max_value=dt.datetime(2200, 1, 1),
+            timezones=st.just(dt.UTC),
+        )
     raise AssertionError(column)
 
 
@@ -50,7 +56,9 @@ def rows(table: str) -> st.SearchStrategy[list[dict[str, Any]]]:
 
 
 @pytest.mark.parametrize("table", list(TABLE_MODELS))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_records_survive_parquet(table: str, data: st.DataObject, tmp_path: Path) -> None:
     definition = model(table)

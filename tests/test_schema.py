@@ -36,22 +36,70 @@ def test_every_table_has_a_unique_primary_key_column_first() -> None:
 
 def test_design_columns_are_present() -> None:
     design = {
-        "documents": ["document_id", "file_name", "title", "outlet", "author",
-                      "published_earliest", "published_latest", "dateline", "kind", "language",
-                      "url", "text", "sha256"],
+        "documents": [
+            "document_id",
+            "file_name",
+            "title",
+            "outlet",
+            "author",
+            "published_earliest",
+            "published_latest",
+            "dateline",
+            "kind",
+            "language",
+            "url",
+            "text",
+            "sha256",
+        ],
         "actors": ["actor_id", "name", "kind", "country", "aliases", "description", "wikidata_id"],
         "roles": ["role_id", "actor_id", "organization_id", "title", "start", "end"],
-        "meetings": ["meeting_id", "kind", "title", "location", "date_earliest", "date_latest",
-                     "summary", "plover_event", "cameo_code"],
+        "meetings": [
+            "meeting_id",
+            "kind",
+            "title",
+            "location",
+            "date_earliest",
+            "date_latest",
+            "summary",
+            "plover_event",
+            "cameo_code",
+        ],
         "meeting_participants": ["meeting_id", "actor_id", "role"],
-        "statements": ["statement_id", "speaker_id", "kind", "text", "meeting_id", "channel",
-                       "date_earliest", "date_latest", "topic_ids"],
-        "positions": ["position_id", "actor_id", "topic_id", "stance", "summary", "status",
-                      "value", "unit", "date_earliest", "date_latest"],
+        "statements": [
+            "statement_id",
+            "speaker_id",
+            "kind",
+            "text",
+            "meeting_id",
+            "channel",
+            "date_earliest",
+            "date_latest",
+            "topic_ids",
+        ],
+        "positions": [
+            "position_id",
+            "actor_id",
+            "topic_id",
+            "stance",
+            "summary",
+            "status",
+            "value",
+            "unit",
+            "date_earliest",
+            "date_latest",
+        ],
         "topics": ["topic_id", "label", "description"],
         "discrepancies": ["discrepancy_id", "summary", "record_refs"],
-        "evidence": ["evidence_id", "record_type", "record_id", "document_id", "start", "end",
-                     "quote", "attribution"],
+        "evidence": [
+            "evidence_id",
+            "record_type",
+            "record_id",
+            "document_id",
+            "start",
+            "end",
+            "quote",
+            "attribution",
+        ],
     }
     for table, names in design.items():
         assert set(names) <= {c.name for c in columns(table)}, table
@@ -76,7 +124,9 @@ def test_pandera_schema_agrees_with_the_definition(table: str) -> None:
         pandera_column = schema.columns[column.name]
         assert pandera_column.nullable == column.nullable
         assert pandera_column.unique == column.primary_key
-        assert pandera_column.dtype.type == pd.ArrowDtype(arrow_schema(table).field(column.name).type)
+        assert pandera_column.dtype.type == pd.ArrowDtype(
+            arrow_schema(table).field(column.name).type
+        )
         described = " ".join(str(check) for check in pandera_column.checks)
         if column.enum and not column.is_list:
             assert "isin" in described
@@ -110,7 +160,8 @@ def test_json_schema_agrees_with_the_definition(table: str) -> None:
         types, nullable, main = _json_type(properties[column.name], defs)
         assert nullable == column.nullable, column.name
         expected = {str: "string", int: "integer", float: "number", bool: "boolean"}.get(
-            column.scalar, "string")
+            column.scalar, "string"
+        )
         if column.is_list:
             assert types == {"array"}
             main = main["items"]

@@ -102,8 +102,9 @@ def build(data_dir: Path) -> Corpus:
     """
     data_dir = data_dir.resolve()
     if not data_dir.is_dir():
-        raise DataInvalid([Violation(str(data_dir), None, None, None,
-                                     "data folder not found", "missing-file")])
+        raise DataInvalid(
+            [Violation(str(data_dir), None, None, None, "data folder not found", "missing-file")]
+        )
     collector = _Collector()
     version = _read_version(data_dir, collector)
     _read_sources(data_dir, collector)
@@ -120,8 +121,9 @@ def build(data_dir: Path) -> Corpus:
     return Corpus(version=version, tables={t: _sorted(t, data) for t, data in tables.items()})
 
 
-def _locate_finding(origin: Origin, table: str, field_name: str, message: str,
-                    code: str) -> Violation:
+def _locate_finding(
+    origin: Origin, table: str, field_name: str, message: str, code: str
+) -> Violation:
     line = origin.lines.get(field_name, origin.line)
     return Violation(origin.file, line, origin.record, field_name, message, code)
 
@@ -130,8 +132,9 @@ def _read_version(data_dir: Path, collector: _Collector) -> str:
     path = data_dir / "dataset.yaml"
     display = _display(path, data_dir)
     if not path.is_file():
-        collector.violations.append(Violation(display, None, None, None,
-                                              "file is missing", "missing-file"))
+        collector.violations.append(
+            Violation(display, None, None, None, "file is missing", "missing-file")
+        )
         return ""
     try:
         parsed = read_yaml(path, display)
@@ -142,9 +145,16 @@ def _read_version(data_dir: Path, collector: _Collector) -> str:
     value, lines = parsed.value, parsed.lines
     version = value.get("version") if isinstance(value, dict) else None
     if not isinstance(version, str) or not SEMVER.match(version):
-        collector.violations.append(Violation(
-            display, lines.get(("version",), 1), None, "version",
-            f"{version!r} is not a semantic version; expected e.g. '1.2.0'", "version"))
+        collector.violations.append(
+            Violation(
+                display,
+                lines.get(("version",), 1),
+                None,
+                "version",
+                f"{version!r} is not a semantic version; expected e.g. '1.2.0'",
+                "version",
+            )
+        )
         return ""
     return version
 
@@ -161,7 +171,7 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
                     described.add(str(raw.get("file_name")))
                     collector.unreadable.add(str(raw.get("document_id")))
             continue
-        (item, lines), = parsed
+        ((item, lines),) = parsed
         document = item.model_dump()
         document_id = document["document_id"]
         label = f"documents:{document_id}"
@@ -170,10 +180,16 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
         text_path = sources / document["file_name"]
         if not text_path.is_file():
             collector.unreadable.add(document_id)
-            collector.violations.append(Violation(
-                display, lines.get(("file_name",)), label, "file_name",
-                f"{document['file_name']!r} is not a file in {_display(sources, data_dir)}/",
-                "missing-file"))
+            collector.violations.append(
+                Violation(
+                    display,
+                    lines.get(("file_name",)),
+                    label,
+                    "file_name",
+                    f"{document['file_name']!r} is not a file in {_display(sources, data_dir)}/",
+                    "missing-file",
+                )
+            )
             continue
         try:
             text = read_text(text_path, _display(text_path, data_dir))
@@ -182,9 +198,16 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
             collector.violations.extend(error.violations)
             continue
         if document_id in collector.texts:
-            collector.violations.append(Violation(display, lines.get(("document_id",)), label,
-                                                  "document_id", "document id used twice",
-                                                  "duplicate-id"))
+            collector.violations.append(
+                Violation(
+                    display,
+                    lines.get(("document_id",)),
+                    label,
+                    "document_id",
+                    "document id used twice",
+                    "duplicate-id",
+                )
+            )
             continue
         collector.texts[document_id] = text
         document["text"] = text
@@ -196,27 +219,46 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
             if span is None:
                 continue
             start, end = span
-            row = {"passage_id": f"{document_id}@{start}", "document_id": document_id,
-                   "kind": passage["kind"], "start": start, "end": end,
-                   "quote": passage["quote"]}
-            collector.add("passages", row,
-                          _origin(display, lines, path_to, f"passages:{document_id}@{start}"))
+            row = {
+                "passage_id": f"{document_id}@{start}",
+                "document_id": document_id,
+                "kind": passage["kind"],
+                "start": start,
+                "end": end,
+                "quote": passage["quote"],
+            }
+            collector.add(
+                "passages", row, _origin(display, lines, path_to, f"passages:{document_id}@{start}")
+            )
     for text_path in sorted(sources.glob("*")):
         if text_path.suffix != ".yaml" and text_path.name not in described:
-            collector.violations.append(Violation(
-                _display(text_path, data_dir), None, None, None,
-                "source text has no metadata file; add a .yaml beside it naming it as file_name",
-                "missing-metadata"))
+            collector.violations.append(
+                Violation(
+                    _display(text_path, data_dir),
+                    None,
+                    None,
+                    None,
+                    "source text has no metadata file; "
+                    "add a .yaml beside it naming it as file_name",
+                    "missing-metadata",
+                )
+            )
 
 
 def _read_records(data_dir: Path, collector: _Collector) -> None:
     records = data_dir / "records"
     for folder in sorted(p for p in records.glob("*") if p.is_dir()):
         if folder.name not in RECORD_TABLES:
-            collector.violations.append(Violation(
-                _display(folder, data_dir), None, None, None,
-                f"unknown table folder; expected one of: {', '.join(RECORD_TABLES)}",
-                "unknown-table"))
+            collector.violations.append(
+                Violation(
+                    _display(folder, data_dir),
+                    None,
+                    None,
+                    None,
+                    f"unknown table folder; expected one of: {', '.join(RECORD_TABLES)}",
+                    "unknown-table",
+                )
+            )
     for table in RECORD_TABLES:
         key = model(table).primary_key
         for path in sorted((records / table).glob("*.yaml")):
@@ -230,8 +272,16 @@ def _read_records(data_dir: Path, collector: _Collector) -> None:
                 label = f"{table}:{record[key]}"
                 collector.add(table, record, _origin(display, lines, (index,), label))
                 for number, item_evidence in enumerate(evidence):
-                    _add_evidence(table, record[key], item_evidence, display, lines,
-                                  (index, "evidence", number), label, collector)
+                    _add_evidence(
+                        table,
+                        record[key],
+                        item_evidence,
+                        display,
+                        lines,
+                        (index, "evidence", number),
+                        label,
+                        collector,
+                    )
 
 
 def _indexed(
@@ -241,19 +291,32 @@ def _indexed(
         yield item, lines, index
 
 
-def _add_evidence(table: str, record_id: str, item: dict[str, Any], display: str,
-                  lines: dict[YamlPath, int], path: YamlPath, label: str,
-                  collector: _Collector) -> None:
+def _add_evidence(
+    table: str,
+    record_id: str,
+    item: dict[str, Any],
+    display: str,
+    lines: dict[YamlPath, int],
+    path: YamlPath,
+    label: str,
+    collector: _Collector,
+) -> None:
     document_id = item["document_id"]
     text = collector.texts.get(document_id)
     if document_id in collector.unreadable:
         return
     if text is None:
         known = ", ".join(sorted(collector.texts))
-        collector.violations.append(Violation(
-            display, lines.get((*path, "document_id")), label,
-            _dotted((*path[1:], "document_id")),
-            f"{document_id!r} is not a document id; the documents are: {known}", "foreign-key"))
+        collector.violations.append(
+            Violation(
+                display,
+                lines.get((*path, "document_id")),
+                label,
+                _dotted((*path[1:], "document_id")),
+                f"{document_id!r} is not a document id; the documents are: {known}",
+                "foreign-key",
+            )
+        )
         return
     span = _locate_span(text, item, display, lines, path, label, collector)
     if span is None:
@@ -262,21 +325,42 @@ def _add_evidence(table: str, record_id: str, item: dict[str, Any], display: str
     digest = hashlib.sha256(
         "\x1f".join((table, record_id, document_id, str(start), str(end))).encode()
     ).hexdigest()[:12]
-    row = {"evidence_id": f"ev-{digest}", "record_type": table, "record_id": record_id,
-           "document_id": document_id, "start": start, "end": end, "quote": item["quote"],
-           "attribution": item["attribution"]}
+    row = {
+        "evidence_id": f"ev-{digest}",
+        "record_type": table,
+        "record_id": record_id,
+        "document_id": document_id,
+        "start": start,
+        "end": end,
+        "quote": item["quote"],
+        "attribution": item["attribution"],
+    }
     collector.add("evidence", row, _origin(display, lines, path, label))
 
 
-def _locate_span(text: str, item: dict[str, Any], display: str, lines: dict[YamlPath, int],
-                 path: YamlPath, label: str, collector: _Collector) -> tuple[int, int] | None:
+def _locate_span(
+    text: str,
+    item: dict[str, Any],
+    display: str,
+    lines: dict[YamlPath, int],
+    path: YamlPath,
+    label: str,
+    collector: _Collector,
+) -> tuple[int, int] | None:
     try:
         return locate(text, item["quote"], item["occurrence"])
     except QuoteNotLocated as error:
         field_path = path[1:] if isinstance(path[0], int) else path
-        collector.violations.append(Violation(
-            display, lines.get((*path, "quote")), label, _dotted((*field_path, "quote")),
-            f"{error} (document {item.get('document_id', label.split(':')[1])})", "quote"))
+        collector.violations.append(
+            Violation(
+                display,
+                lines.get((*path, "quote")),
+                label,
+                _dotted((*field_path, "quote")),
+                f"{error} (document {item.get('document_id', label.split(':')[1])})",
+                "quote",
+            )
+        )
         return None
 
 
@@ -286,13 +370,17 @@ def _dotted(path: Iterable[str | int]) -> str:
 
 def _origin(display: str, lines: dict[YamlPath, int], path: YamlPath, label: str) -> Origin:
     depth = len(path)
-    own = {str(p[depth]): line for p, line in lines.items()
-           if len(p) == depth + 1 and p[:depth] == path}
+    own = {
+        str(p[depth]): line
+        for p, line in lines.items()
+        if len(p) == depth + 1 and p[:depth] == path
+    }
     return Origin(display, lines.get(path, 1), label, own)
 
 
-def _parse(path: Path, display: str, table: str,
-           collector: _Collector) -> list[tuple[BaseModel, dict[YamlPath, int]]] | None:
+def _parse(
+    path: Path, display: str, table: str, collector: _Collector
+) -> list[tuple[BaseModel, dict[YamlPath, int]]] | None:
     """Validate a YAML file against the contribution model of ``table``.
 
     A documents file holds one mapping; a records file a list of them. Each valid
@@ -311,39 +399,66 @@ def _parse(path: Path, display: str, table: str,
         items = [((i,), v) for i, v in enumerate(value)]
     else:
         collector.violations.extend(p.violation(display) for p in parsed_file.problems)
-        collector.violations.append(Violation(
-            display, 1, None, None, f"expected a list of {table} records", "file-shape"))
+        collector.violations.append(
+            Violation(display, 1, None, None, f"expected a list of {table} records", "file-shape")
+        )
         return None
     contribution = contribution_model(table)
     key = model(table).primary_key
     parsed = []
     for prefix, item in items:
         record_id = item.get(key) if isinstance(item, dict) else None
-        label = f"{table}:{record_id}" if record_id else f"{table} record {prefix[0] + 1}" \
-            if prefix else table
-        problems = [p.violation(display, label, skip=len(prefix))
-                    for p in parsed_file.problems if p.path[: len(prefix)] == prefix]
+        label = (
+            f"{table}:{record_id}"
+            if record_id
+            else f"{table} record {int(prefix[0]) + 1}"
+            if prefix
+            else table
+        )
+        problems = [
+            p.violation(display, label, skip=len(prefix))
+            for p in parsed_file.problems
+            if p.path[: len(prefix)] == prefix
+        ]
         if problems:
             collector.violations.extend(problems)
             if isinstance(item, dict):
                 collector.rejected.append((table, item))
             continue
         if not isinstance(item, dict):
-            collector.violations.append(Violation(display, lines.get(prefix, 1), label, None,
-                                                  "expected a mapping of field: value", "type"))
+            collector.violations.append(
+                Violation(
+                    display,
+                    lines.get(prefix, 1),
+                    label,
+                    None,
+                    "expected a mapping of field: value",
+                    "type",
+                )
+            )
             continue
         try:
             valid = contribution.model_validate(item)
         except ValidationError as error:
             for problem in error.errors():
                 loc = tuple(problem["loc"])
-                line = lines.get((*prefix, *loc)) or lines.get((*prefix, *loc[:-1])) \
+                line = (
+                    lines.get((*prefix, *loc))
+                    or lines.get((*prefix, *loc[:-1]))
                     or lines.get(prefix, 1)
+                )
                 value_given = problem.get("input")
                 given = "" if problem["type"] == "missing" else f" (got {value_given!r})"
-                collector.violations.append(Violation(
-                    display, line, label, _dotted(loc) or None,
-                    f"{problem['msg']}{given}", problem["type"]))
+                collector.violations.append(
+                    Violation(
+                        display,
+                        line,
+                        label,
+                        _dotted(loc) or None,
+                        f"{problem['msg']}{given}",
+                        problem["type"],
+                    )
+                )
             collector.rejected.append((table, item))
             continue
         parsed.append((valid, lines))
@@ -353,8 +468,10 @@ def _parse(path: Path, display: str, table: str,
 def _to_arrow(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
     import pyarrow as pa
 
-    return {table: pa.Table.from_pylist(rows[table], schema=arrow_schema(table))
-            for table in TABLE_MODELS}
+    return {
+        table: pa.Table.from_pylist(rows[table], schema=arrow_schema(table))
+        for table in TABLE_MODELS
+    }
 
 
 def _sorted(table: str, data: pa.Table) -> pa.Table:
@@ -396,12 +513,20 @@ def write_files(corpus: Corpus, folder: Path) -> dict[str, Any]:
         path = folder / f"{table}.parquet"
         pq.write_table(data, path, compression="zstd", write_statistics=True)
         content = path.read_bytes()
-        tables[table] = {"file": path.name, "rows": data.num_rows, "bytes": len(content),
-                         "sha256": hashlib.sha256(content).hexdigest()}
-    manifest = {"dataset_version": corpus.version, "schema_version": SCHEMA_VERSION,
-                "tables": tables}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
-                                   encoding="utf-8")
+        tables[table] = {
+            "file": path.name,
+            "rows": data.num_rows,
+            "bytes": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+    manifest = {
+        "dataset_version": corpus.version,
+        "schema_version": SCHEMA_VERSION,
+        "tables": tables,
+    }
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return manifest
 
 
@@ -420,8 +545,9 @@ def compare(corpus: Corpus, out_dir: Path) -> list[str]:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     for key, fresh in (("dataset_version", corpus.version), ("schema_version", SCHEMA_VERSION)):
         if manifest.get(key) != fresh:
-            differences.append(f"{MANIFEST}: {key} is {manifest.get(key)!r}, a fresh build "
-                               f"gives {fresh!r}")
+            differences.append(
+                f"{MANIFEST}: {key} is {manifest.get(key)!r}, a fresh build gives {fresh!r}"
+            )
     for table, data in corpus.tables.items():
         path = out_dir / f"{table}.parquet"
         if not path.is_file():
@@ -445,8 +571,11 @@ def _describe_difference(table: str, committed: pa.Table, fresh: pa.Table) -> st
     if removed:
         parts.append(f"{len(removed)} record(s) no longer in data/, e.g. {removed[0]!r}")
     if not parts:
-        changed = [row for row, (a, b) in enumerate(zip(committed.to_pylist(), fresh.to_pylist(),
-                                                       strict=True)) if a != b]
+        changed = [
+            row
+            for row, (a, b) in enumerate(zip(committed.to_pylist(), fresh.to_pylist(), strict=True))
+            if a != b
+        ]
         first = committed.column(key)[changed[0]].as_py() if changed else "?"
         parts.append(f"{len(changed)} record(s) changed, e.g. {first!r}")
     return "; ".join(parts)

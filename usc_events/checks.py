@@ -73,8 +73,9 @@ def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
             parents = pc.list_parent_indices(values)
             values = pc.list_flatten(values)
             for i in _rows(pc.is_null(values)):
-                yield Finding(table, int(parents[i].as_py()), column.name,
-                              "a list item is null", "required")
+                yield Finding(
+                    table, int(parents[i].as_py()), column.name, "a list item is null", "required"
+                )
         yield from _check_scalars(table, column, values, parents)
         if column.primary_key:
             yield from _check_unique(table, column, data)
@@ -92,7 +93,7 @@ def _check_scalars(
         return int(pa.array(parents)[i].as_py())
 
     def bad(mask: object, message: str, code: str) -> Iterator[Finding]:
-        for i in _rows(mask):  # type: ignore[arg-type]
+        for i in _rows(mask):
             value = values[i].as_py()
             yield Finding(table, row_of(i), column.name, f"{value!r} {message}", code)
 
@@ -105,8 +106,9 @@ def _check_scalars(
     if column.enum:
         allowed = ", ".join(column.enum)
         yield from bad(
-            pc.and_(pc.is_valid(values),
-                    pc.invert(pc.is_in(values, value_set=pa.array(column.enum)))),
+            pc.and_(
+                pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pa.array(column.enum)))
+            ),
             f"is not one of: {allowed}",
             "enum",
         )
@@ -117,9 +119,7 @@ def _check_scalars(
             "min-length",
         )
     if column.minimum is not None:
-        yield from bad(
-            pc.less(values, column.minimum), f"is less than {column.minimum}", "minimum"
-        )
+        yield from bad(pc.less(values, column.minimum), f"is less than {column.minimum}", "minimum")
 
 
 def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
@@ -127,9 +127,12 @@ def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Findin
     import pyarrow.compute as pc
 
     name = column.name
-    explain = (f"is the {name} of an earlier row too: {name} is derived from "
-               f"{column.derived}, and two rows give the same" if column.derived
-               else "is already the id of an earlier record; ids must be unique")
+    explain = (
+        f"is the {name} of an earlier row too: {name} is derived from "
+        f"{column.derived}, and two rows give the same"
+        if column.derived
+        else "is already the id of an earlier record; ids must be unique"
+    )
     counts = pc.value_counts(data.column(name))
     repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     if len(repeated) == 0:
@@ -158,13 +161,23 @@ def check_intervals(table: str, data: pa.Table) -> Iterator[Finding]:
             continue
         lows, highs = data.column(low), data.column(high)
         for row in _rows(pc.greater(lows, highs)):
-            yield Finding(table, row, low,
-                          f"{lows[row].as_py()} is after {high} {highs[row].as_py()}; "
-                          f"expected {low} ≤ {high}", "interval-order")
+            yield Finding(
+                table,
+                row,
+                low,
+                f"{lows[row].as_py()} is after {high} {highs[row].as_py()}; "
+                f"expected {low} ≤ {high}",
+                "interval-order",
+            )
         if low.endswith("_earliest"):
             for row in _rows(pc.not_equal(pc.is_null(lows), pc.is_null(highs))):
-                yield Finding(table, row, low, f"give both {low} and {high}, or neither",
-                              "interval-incomplete")
+                yield Finding(
+                    table,
+                    row,
+                    low,
+                    f"give both {low} and {high}, or neither",
+                    "interval-incomplete",
+                )
 
 
 def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -188,9 +201,13 @@ def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=keys)))
             for i in _rows(missing):
                 row = parents[i] if parents is not None else i
-                yield Finding(table, row, column.name,
-                              f"{values[i].as_py()!r} is not the id of any record in "
-                              f"{column.foreign_key}", "foreign-key")
+                yield Finding(
+                    table,
+                    row,
+                    column.name,
+                    f"{values[i].as_py()!r} is not the id of any record in {column.foreign_key}",
+                    "foreign-key",
+                )
 
 
 def check_table_rules(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -218,36 +235,54 @@ def _check_evidence(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             continue
         of_table = pc.equal(evidence.column("record_type"), table)
         keys = _record_keys(tables, table)
-        dangling = pc.and_(of_table, pc.invert(pc.is_in(evidence.column("record_id"),
-                                                        value_set=keys)))
+        dangling = pc.and_(
+            of_table, pc.invert(pc.is_in(evidence.column("record_id"), value_set=keys))
+        )
         for row in _rows(dangling):
-            yield Finding("evidence", row, "record_id",
-                          f"{evidence.column('record_id')[row].as_py()!r} is not the id of any "
-                          f"record in {table}", "foreign-key")
+            yield Finding(
+                "evidence",
+                row,
+                "record_id",
+                f"{evidence.column('record_id')[row].as_py()!r} is not the id of any "
+                f"record in {table}",
+                "foreign-key",
+            )
         # every record that needs evidence has some
         if model(table).needs_evidence:
             supported = evidence.filter(of_table).column("record_id")
             for row in _rows(pc.invert(pc.is_in(keys, value_set=supported))):
-                yield Finding(table, row, "evidence",
-                              "the record has no evidence; give at least one verbatim quote",
-                              "no-evidence")
+                yield Finding(
+                    table,
+                    row,
+                    "evidence",
+                    "the record has no evidence; give at least one verbatim quote",
+                    "no-evidence",
+                )
     # each span is exactly the quote in its document
     documents = tables.get("documents")
     if documents is None:
         return
-    texts = dict(zip(documents.column("document_id").to_pylist(),
-                     documents.column("text").to_pylist(), strict=True))
+    texts = dict(
+        zip(
+            documents.column("document_id").to_pylist(),
+            documents.column("text").to_pylist(),
+            strict=True,
+        )
+    )
     doc_ids = evidence.column("document_id").to_pylist()
     starts = evidence.column("start").to_pylist()
     ends = evidence.column("end").to_pylist()
     quotes = evidence.column("quote").to_pylist()
-    for row, (doc, start, end, quote) in enumerate(zip(doc_ids, starts, ends, quotes,
-                                                       strict=True)):
+    for row, (doc, start, end, quote) in enumerate(zip(doc_ids, starts, ends, quotes, strict=True)):
         text = texts.get(doc)
         if text is not None and text[start:end] != quote:
-            yield Finding("evidence", row, "quote",
-                          f"text[{start}:{end}] of {doc} is {text[start:end]!r}, not the quote",
-                          "span-mismatch")
+            yield Finding(
+                "evidence",
+                row,
+                "quote",
+                f"text[{start}:{end}] of {doc} is {text[start:end]!r}, not the quote",
+                "span-mismatch",
+            )
 
 
 def _check_date_basis(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -258,13 +293,22 @@ def _check_date_basis(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             continue
         basis, dates = data.column("date_basis"), data.column("date_earliest")
         for row in _rows(pc.not_equal(pc.is_null(basis), pc.is_null(dates))):
-            yield Finding(table, row, "date_basis",
-                          "give date_basis exactly when the record has dates", "date-basis")
+            yield Finding(
+                table,
+                row,
+                "date_basis",
+                "give date_basis exactly when the record has dates",
+                "date-basis",
+            )
         inferred = pc.and_(pc.equal(basis, "inferred"), pc.is_null(data.column("note")))
         for row in _rows(inferred):
-            yield Finding(table, row, "note",
-                          "an inferred date interval needs a note giving the reasoning",
-                          "inference-note")
+            yield Finding(
+                table,
+                row,
+                "note",
+                "an inferred date interval needs a note giving the reasoning",
+                "inference-note",
+            )
 
 
 def _check_values_have_units(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -275,8 +319,9 @@ def _check_values_have_units(tables: Mapping[str, pa.Table]) -> Iterator[Finding
             continue
         mismatched = pc.not_equal(pc.is_null(data.column("value")), pc.is_null(data.column("unit")))
         for row in _rows(mismatched):
-            yield Finding(table, row, "unit", "give value and unit together, or neither",
-                          "value-unit")
+            yield Finding(
+                table, row, "unit", "give value and unit together, or neither", "value-unit"
+            )
 
 
 def _check_direct_quotes(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -293,17 +338,23 @@ def _check_direct_quotes(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     ):
         if record_type == "statements":
             quotes_of.setdefault(record_id, []).append(quote)
-    for row, (statement_id, kind, text) in enumerate(zip(
-        statements.column("statement_id").to_pylist(),
-        statements.column("kind").to_pylist(),
-        statements.column("text").to_pylist(),
-        strict=True,
-    )):
+    for row, (statement_id, kind, text) in enumerate(
+        zip(
+            statements.column("statement_id").to_pylist(),
+            statements.column("kind").to_pylist(),
+            statements.column("text").to_pylist(),
+            strict=True,
+        )
+    ):
         quotes = quotes_of.get(statement_id, [])
         if kind == "direct_quote" and quotes and not any(text in q for q in quotes):
-            yield Finding("statements", row, "text",
-                          "a direct quote's text must appear verbatim in one of its evidence "
-                          "quotes", "quote-not-in-evidence")
+            yield Finding(
+                "statements",
+                row,
+                "text",
+                "a direct quote's text must appear verbatim in one of its evidence quotes",
+                "quote-not-in-evidence",
+            )
 
 
 def _check_record_refs(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -315,5 +366,10 @@ def _check_record_refs(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
         for ref in refs or []:
             table, _, key = ref.partition(":")
             if table in keys and key not in keys[table]:
-                yield Finding("discrepancies", row, "record_refs",
-                              f"{ref!r} is not the id of any record in {table}", "foreign-key")
+                yield Finding(
+                    "discrepancies",
+                    row,
+                    "record_refs",
+                    f"{ref!r} is not the id of any record in {table}",
+                    "foreign-key",
+                )

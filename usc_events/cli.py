@@ -33,7 +33,9 @@ DataOption = Annotated[
 ]
 OutOption = Annotated[
     Path | None,
-    typer.Option("--out", help="Where to write the tables [default: usc_events/data beside --data]."),
+    typer.Option(
+        "--out", help="Where to write the tables [default: usc_events/data beside --data]."
+    ),
 ]
 
 
@@ -46,7 +48,10 @@ def build(
     data: DataOption = Path("data"),
     out_dir: OutOption = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the tables differ from a fresh build.")
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if the tables differ from a fresh build."
+        ),
     ] = False,
 ) -> None:
     """Check everything under data/ and write the Parquet tables and their manifest."""
@@ -59,16 +64,22 @@ def build(
         if differences:
             for line in differences:
                 err.print(f"[red]differs[/red] {line}", highlight=False)
-            err.print(f"{len(differences)} table(s) differ from a fresh build of {data}; "
-                      "run 'usc-events build' and commit the result.", highlight=False)
+            err.print(
+                f"{len(differences)} table(s) differ from a fresh build of {data}; "
+                "run 'usc-events build' and commit the result.",
+                highlight=False,
+            )
             raise typer.Exit(1)
-        out.print(f"The tables match a fresh build of {data} "
-                  f"(dataset {corpus.version}).", highlight=False)
+        out.print(
+            f"The tables match a fresh build of {data} (dataset {corpus.version}).", highlight=False
+        )
         return
     builder.write(corpus, target)
     total = sum(t.num_rows for t in corpus.tables.values())
-    out.print(f"Built {len(corpus.tables)} tables ({total} rows), dataset {corpus.version}.",
-              highlight=False)
+    out.print(
+        f"Built {len(corpus.tables)} tables ({total} rows), dataset {corpus.version}.",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -79,9 +90,13 @@ def info(
     import usc_events
 
     manifest = usc_events.manifest()
-    documents = usc_events.load("documents", backend="arrow").select(
-        ["document_id", "file_name", "outlet", "kind", "published_earliest", "published_latest"]
-    ).to_pylist()
+    documents = (
+        usc_events.load("documents", backend="arrow")
+        .select(
+            ["document_id", "file_name", "outlet", "kind", "published_earliest", "published_latest"]
+        )
+        .to_pylist()
+    )
     if as_json:
         payload: dict[str, Any] = {
             "dataset_version": manifest["dataset_version"],
@@ -92,8 +107,10 @@ def info(
         }
         out.print_json(json.dumps(payload, default=str))
         return
-    out.print(f"[bold]usc-events[/bold] dataset {manifest['dataset_version']} "
-              f"(schema {manifest['schema_version']}, package {usc_events.__version__})")
+    out.print(
+        f"[bold]usc-events[/bold] dataset {manifest['dataset_version']} "
+        f"(schema {manifest['schema_version']}, package {usc_events.__version__})"
+    )
     counts = Table(title="Tables")
     counts.add_column("table")
     counts.add_column("rows", justify="right")
@@ -104,8 +121,13 @@ def info(
     for column in ("document", "file", "outlet", "kind", "published (UTC)"):
         docs.add_column(column)
     for d in documents:
-        docs.add_row(d["document_id"], d["file_name"], d["outlet"] or "—", d["kind"],
-                     _interval(d["published_earliest"], d["published_latest"]))
+        docs.add_row(
+            d["document_id"],
+            d["file_name"],
+            d["outlet"] or "—",
+            d["kind"],
+            _interval(d["published_earliest"], d["published_latest"]),
+        )
     out.print(docs)
 
 
@@ -124,8 +146,10 @@ def main() -> None:
         for violation in error.violations:
             err.print(str(violation), highlight=False, markup=False)
         count = len(error.violations)
-        err.print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
-                  highlight=False)
+        err.print(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
+            highlight=False,
+        )
         sys.exit(1)
     except (UscEventsError, ValueError) as error:
         err.print(f"error: {error}", highlight=False, markup=False)

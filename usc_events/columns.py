@@ -210,7 +210,8 @@ class EvidenceSpanBase(BaseModel):
     occurrence: int | None = Field(
         default=None,
         ge=1,
-        description="Which occurrence of the quote is meant (1-based), when it occurs more than once.",
+        description="Which occurrence of the quote is meant (1-based), "
+        "when it occurs more than once.",
     )
 
 

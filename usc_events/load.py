@@ -25,8 +25,8 @@ if TYPE_CHECKING:
         Discrepancy,
         Document,
         Evidence,
-        MeetingParticipant,
         Meeting,
+        MeetingParticipant,
         Passage,
         Position,
         Record,
@@ -62,14 +62,15 @@ def manifest() -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
     except FileNotFoundError:
-        raise TableCorrupt(f"{path.name} not found in the package; the data was not built "
-                           "(run 'usc-events build')") from None
+        raise TableCorrupt(
+            f"{path.name} not found in the package; the data was not built (run 'usc-events build')"
+        ) from None
 
 
 def _check_name(table: str) -> TableName:
     if table not in TABLE_NAMES:
         raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
-    return table  # type: ignore[return-value]
+    return table
 
 
 @cache
@@ -77,15 +78,17 @@ def _verified_path(table: TableName) -> Path:
     entry = manifest()["tables"].get(table)
     if entry is None:
         raise TableCorrupt(f"{MANIFEST} lists no table {table!r}")
-    path = data_dir() / entry["file"]
+    path = data_dir() / str(entry["file"])
     try:
         content = path.read_bytes()
     except FileNotFoundError:
         raise TableCorrupt(f"{entry['file']}: listed in {MANIFEST} but missing") from None
     digest = hashlib.sha256(content).hexdigest()
     if digest != entry["sha256"]:
-        raise TableCorrupt(f"{entry['file']}: sha256 is {digest}, but {MANIFEST} "
-                           f"records {entry['sha256']}; the file was altered or damaged")
+        raise TableCorrupt(
+            f"{entry['file']}: sha256 is {digest}, but {MANIFEST} "
+            f"records {entry['sha256']}; the file was altered or damaged"
+        )
     return path
 
 

@@ -76,7 +76,7 @@ class DocumentKind(StrEnum):
 class PassageKind(StrEnum):
     """A part of a document that is not reporting: boilerplate around the content."""
 
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the member shadows str.title; harmless
     byline = "byline"
     dateline = "dateline"
     caption = "caption"
@@ -348,11 +348,15 @@ class Meeting(Record):
     location: str | None = Field(description="Where it took place, when the sources say.")
     date_earliest: dt.date = Field(description="Earliest day on which it can have taken place.")
     date_latest: dt.date = Field(description="Latest day on which it can have taken place.")
-    date_basis: DateBasis = Field(description="Whether the sources state the interval or it is inferred.")
+    date_basis: DateBasis = Field(
+        description="Whether the sources state the interval or it is inferred."
+    )
     summary: Text = Field(description="What the sources say happened.")
     plover_event: PloverEvent = Field(description="PLOVER event type, for interoperability.")
     cameo_code: CameoCode = Field(description="CAMEO event code, for interoperability.")
-    note: str | None = Field(default=None, description="Curator's note, e.g. the reasoning for an inferred date.")
+    note: str | None = Field(
+        default=None, description="Curator's note, e.g. the reasoning for an inferred date."
+    )
 
 
 class MeetingParticipant(Record):
@@ -385,11 +389,16 @@ class Statement(Record):
         description="For a direct quote, the quoted words exactly; for a paraphrase, its sense."
     )
     meeting_id: Annotated[Slug | None, ForeignKey("meetings")] = Field(
-        default=None, description="The meeting at which it was said, when the sources tie it to one."
+        default=None,
+        description="The meeting at which it was said, when the sources tie it to one.",
     )
     channel: Channel = Field(description="The medium through which it was made.")
-    date_earliest: dt.date | None = Field(default=None, description="Earliest day it can have been said.")
-    date_latest: dt.date | None = Field(default=None, description="Latest day it can have been said.")
+    date_earliest: dt.date | None = Field(
+        default=None, description="Earliest day it can have been said."
+    )
+    date_latest: dt.date | None = Field(
+        default=None, description="Latest day it can have been said."
+    )
     date_basis: DateBasis | None = Field(
         default=None, description="Whether the interval is stated or inferred; null when undated."
     )
@@ -453,7 +462,9 @@ class Evidence(Record):
     record_id: Annotated[str, Derived("the supported record's primary key")] = Field(
         description="The primary key of the record supported."
     )
-    document_id: Annotated[Slug, ForeignKey("documents")] = Field(description="The document quoted.")
+    document_id: Annotated[Slug, ForeignKey("documents")] = Field(
+        description="The document quoted."
+    )
     start: Annotated[int, Derived("located from the quote")] = Field(
         ge=0, description="Offset (in code points) of the quote's first character in the text."
     )

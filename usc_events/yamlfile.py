@@ -41,9 +41,16 @@ def read_text(path: Path, display: str) -> str:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise DataInvalid(
-            [Violation(display, None, None, None,
-                       f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes",
-                       "file-too-large")]
+            [
+                Violation(
+                    display,
+                    None,
+                    None,
+                    None,
+                    f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes",
+                    "file-too-large",
+                )
+            ]
         )
     data = path.read_bytes()
     try:
@@ -51,9 +58,17 @@ def read_text(path: Path, display: str) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise DataInvalid(
-            [Violation(display, line, None, None,
-                       f"byte {data[error.start]:#04x} at offset {error.start} is not UTF-8; "
-                       "save the file as UTF-8", "encoding")]
+            [
+                Violation(
+                    display,
+                    line,
+                    None,
+                    None,
+                    f"byte {data[error.start]:#04x} at offset {error.start} is not UTF-8; "
+                    "save the file as UTF-8",
+                    "encoding",
+                )
+            ]
         ) from None
 
 
@@ -145,7 +160,9 @@ class _NodeReader:
 
     def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path)
+            self.fail(
+                node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path
+            )
             return None
         try:
             return self.loader.construct_object(node, deep=True)
@@ -160,14 +177,22 @@ class _NodeReader:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.fail(key_node, "merge keys ('<<') are not allowed", "yaml-merge", path)
                 else:
-                    self.fail(key_node, f"keys must be plain strings, not {key_node.tag!r}",
-                              "yaml-key", path)
+                    self.fail(
+                        key_node,
+                        f"keys must be plain strings, not {key_node.tag!r}",
+                        "yaml-key",
+                        path,
+                    )
                 continue
             key = key_node.value
             if key in result:
                 first = self.lines.get((*path, key))
-                self.fail(key_node, f"duplicate key {key!r} (first given on line {first})",
-                          "duplicate-key", (*path, key))
+                self.fail(
+                    key_node,
+                    f"duplicate key {key!r} (first given on line {first})",
+                    "duplicate-key",
+                    (*path, key),
+                )
                 continue
             result[key] = self.read(value_node, (*path, key))
             self.lines[(*path, key)] = key_node.start_mark.line + 1
