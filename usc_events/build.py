@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from usc_events.checks import check_corpus
-from usc_events.columns import EVIDENCED_TABLES, arrow_schema, contribution_model, model
+from usc_events.columns import arrow_schema, contribution_model, model
 from usc_events.errors import DataInvalid, Violation
 from usc_events.schema import SCHEMA_VERSION, TABLE_MODELS
 from usc_events.spans import QuoteNotLocated, locate
@@ -100,11 +100,11 @@ def build(data_dir: Path) -> Corpus:
     DataInvalid
         Listing every violation found, each with file, line, record and field.
     """
-    data_dir = data_dir.resolve()
     if not data_dir.is_dir():
         raise DataInvalid(
             [Violation(str(data_dir), None, None, None, "data folder not found", "missing-file")]
         )
+    data_dir = data_dir.resolve()
     collector = _Collector()
     version = _read_version(data_dir, collector)
     _read_sources(data_dir, collector)
@@ -579,11 +579,3 @@ def _describe_difference(table: str, committed: pa.Table, fresh: pa.Table) -> st
         first = committed.column(key)[changed[0]].as_py() if changed else "?"
         parts.append(f"{len(changed)} record(s) changed, e.g. {first!r}")
     return "; ".join(parts)
-
-
-def rows_by_table(corpus: Corpus) -> dict[str, int]:
-    """Row count of every table."""
-    return {table: data.num_rows for table, data in corpus.tables.items()}
-
-
-__all__ = ["EVIDENCED_TABLES", "Corpus", "build", "compare", "write", "write_files"]
