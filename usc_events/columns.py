@@ -41,6 +41,8 @@ class Column:
     foreign_key: str | None = None
     derived: str | None = None
     primary_key: bool = False
+    #: The controlled vocabulary of an enum column (its values' meanings), else None.
+    vocabulary: type[StrEnum] | None = None
 
 
 def model(table: str) -> type[Record]:
@@ -100,6 +102,7 @@ def columns(table: str) -> tuple[Column, ...]:
                 description=field.description or "",
                 pattern=_first(metadata, "pattern"),
                 enum=enum,
+                vocabulary=annotation if enum else None,
                 min_length=_first(metadata, "min_length"),
                 minimum=_first(metadata, "ge"),
                 foreign_key=next((m.table for m in metadata if isinstance(m, ForeignKey)), None),
