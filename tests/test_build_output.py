@@ -49,7 +49,8 @@ def test_manifest_records_versions_rows_and_hashes(corpus_root: Path) -> None:
         assert entry["bytes"] == len(content)
         assert entry["rows"] == pq.read_metadata(out / entry["file"]).num_rows
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{t}.parquet" for t in corpus.tables] + ["manifest.json"]
+        [f"{t}.parquet" for t in corpus.tables]
+        + ["manifest.json", "datapackage.json", "croissant.json"]
     )
 
 
@@ -76,8 +77,8 @@ def test_a_failed_build_leaves_the_previous_tables_untouched(corpus_root: Path) 
     result = _cli("build", cwd=corpus_root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "data/records/statements/test.yaml:2: statements:alpha-frank speaker_id: 'gamma' is not "
-        "the id of any record in actors [foreign-key]",
+        "data/records/statements/test.yaml:2:15: statements:alpha-frank speaker_id: 'gamma' is "
+        "not the id of any record in actors [foreign-key]",
         "1 problem found; nothing was written.",
     ]
     assert _snapshot(out) == before

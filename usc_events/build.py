@@ -6,7 +6,8 @@
 - ``sources/``: each source text, byte for byte, beside a ``<stem>.yaml`` with its
   metadata and boilerplate passages;
 - ``records/<table>/*.yaml``: lists of curated records, each with its evidence
-  written as a document id and a verbatim quote.
+  written as a document id and a verbatim quote; ``records/<table>/*.csv``: the
+  same records as CSV rows, for bulk additions (see :mod:`usc_events.csvfile`).
 
 :func:`build` reads all of it, locates every quote, checks every rule of
 :mod:`usc_events.checks` and returns Arrow tables; :func:`write` writes them and
@@ -22,19 +23,22 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from usc_events.checks import check_corpus
-from usc_events.columns import arrow_schema, contribution_model, model
+from usc_events._perf import paused_gc
+from usc_events.checks import Finding, check_corpus, closest
+from usc_events.columns import arrow_schema, columns, contribution_model, model
+from usc_events.csvfile import read_csv
 from usc_events.errors import DataInvalid, Violation
+from usc_events.hints import for_validation_error
 from usc_events.schema import SCHEMA_VERSION, TABLE_MODELS
 from usc_events.spans import QuoteNotLocated, locate
-from usc_events.yamlfile import YamlPath, read_text, read_yaml
+from usc_events.yamlfile import Lines, YamlData, YamlPath, read_text, read_yaml
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -49,12 +53,14 @@ SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a row came from: the file, the line, and the line of each field."""
+    """Where a row came from: the file, the line, and the line of each field (and columns)."""
 
     file: str
     line: int | None
     record: str | None
     lines: Mapping[str, int] = field(default_factory=dict)
+    column: int | None = None
+    columns: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +77,10 @@ class _Collector:
     unreadable: set[str] = field(default_factory=set)
     #: Items that failed validation, as written: later rules do not report them again.
     rejected: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: Records (``table:id``) some of whose evidence was not added (already reported).
+    incomplete: set[str] = field(default_factory=set)
+    #: Tables some of whose records could not be read at all, so their ids are unknown.
+    unread: set[str] = field(default_factory=set)
 
     def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
         self.rows[table].append(row)
@@ -85,15 +95,39 @@ class Corpus:
     tables: dict[str, pa.Table]
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root.parent).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _display(path: Path, root: Path | None) -> str:
+    """``path`` relative to the data folder's parent, else to the working folder."""
+    for base in ([root.parent] if root is not None else []) + [Path.cwd().resolve()]:
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
 
 
-def build(data_dir: Path) -> Corpus:
+def table_of(path: Path) -> str | None:
+    """The table a contribution file adds to, told by its folder; None if it is none.
+
+    ``records/<table>/*.yaml`` and ``records/<table>/*.csv`` add records to
+    ``<table>``; ``sources/*.yaml`` describes a document (``"documents"``).
+    """
+    folder = path.parent.name
+    if folder in RECORD_TABLES and path.suffix in (".yaml", ".csv"):
+        return folder
+    if folder == "sources" and path.suffix == ".yaml":
+        return "documents"
+    return None
+
+
+def build(data_dir: Path, contributions: Sequence[Path] = ()) -> Corpus:
     """Read and check everything under ``data_dir``.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder: ``dataset.yaml``, ``sources/``, ``records/``.
+    contributions
+        Further contribution files (see :func:`table_of`), inside or outside
+        ``data_dir``. They are read after the other files, so an id that they
+        reuse is reported in them.
 
     Raises
     ------
@@ -105,27 +139,116 @@ def build(data_dir: Path) -> Corpus:
             [Violation(str(data_dir), None, None, None, "data folder not found", "missing-file")]
         )
     data_dir = data_dir.resolve()
+    extra = [p.resolve() for p in contributions]
     collector = _Collector()
-    version = _read_version(data_dir, collector)
-    _read_sources(data_dir, collector)
-    _read_records(data_dir, collector)
-    if collector.violations:
-        raise DataInvalid(collector.violations)
+    with paused_gc():
+        version = _read_version(data_dir, collector)
+        _read_sources(data_dir, extra, collector)
+        _read_records(data_dir, extra, collector)
+    return _check(collector, version)
+
+
+def build_onto(
+    tables: Mapping[str, pa.Table], version: str, contributions: Sequence[Path]
+) -> Corpus:
+    """Check contribution files together with tables already built (e.g. the packaged ones).
+
+    The rows of ``tables`` come first, so an id that a contribution reuses is
+    reported in the contribution.
+
+    Raises
+    ------
+    DataInvalid
+        Listing every violation found.
+    """
+    collector = _Collector()
+    for table, data in tables.items():
+        key = model(table).primary_key
+        for row in data.to_pylist():
+            origin = Origin(f"the packaged {table} table", None, f"{table}:{row[key]}")
+            collector.add(table, row, origin)
+    documents = tables.get("documents")
+    if documents is not None:
+        ids, texts = documents.column("document_id"), documents.column("text")
+        collector.texts.update(zip(ids.to_pylist(), texts.to_pylist(), strict=True))
+    extra = [p.resolve() for p in contributions]
+    _read_sources(None, extra, collector)
+    _read_records(None, extra, collector)
+    return _check(collector, version)
+
+
+def _check(collector: _Collector, version: str) -> Corpus:
+    """Check the rows collected with every corpus rule; all violations at once."""
     tables = _to_arrow(collector.rows)
-    violations = [
-        _locate_finding(collector.origins[f.table][f.row], f.table, f.field, f.message, f.code)
-        for f in check_corpus(tables)
+    reported = _already_reported(collector)
+    violations = list(collector.violations)
+    violations += [
+        _locate_finding(collector.origins, f) for f in check_corpus(tables) if not reported(f)
     ]
     if violations:
         raise DataInvalid(violations)
     return Corpus(version=version, tables={t: _sorted(t, data) for t, data in tables.items()})
 
 
-def _locate_finding(
-    origin: Origin, table: str, field_name: str, message: str, code: str
-) -> Violation:
-    line = origin.lines.get(field_name, origin.line)
-    return Violation(origin.file, line, origin.record, field_name, message, code)
+def _already_reported(collector: _Collector) -> Callable[[Finding], bool]:
+    """Whether a finding follows from a violation already reported while reading.
+
+    A record that could not be read is missing from its table: references to it
+    are not reported as dangling, nor is a record whose evidence was rejected
+    reported as having none.
+    """
+    rejected: dict[str, set[str]] = {}
+    for table, raw in collector.rejected:
+        key = model(table).primary_key
+        if table == "meeting_participants":
+            raw = {key: f"{raw.get('meeting_id')}.{raw.get('actor_id')}"}
+        if isinstance(raw.get(key), str):
+            rejected.setdefault(table, set()).add(raw[key].lower())
+        else:
+            collector.unread.add(table)
+    targets = {
+        (table, c.name): c.foreign_key
+        for table in TABLE_MODELS
+        for c in columns(table)
+        if c.foreign_key
+    }
+
+    def reported(finding: Finding) -> bool:
+        if finding.code == "no-evidence":
+            record = collector.origins[finding.table][finding.row].record
+            return record in collector.incomplete
+        if finding.code != "foreign-key":
+            return False
+        target = targets.get((finding.table, finding.field))
+        value = str(finding.value)
+        if target is None and ":" in value:
+            target, _, value = value.partition(":")
+        return target in collector.unread or value.lower() in rejected.get(str(target), set())
+
+    return reported
+
+
+def _locate_finding(origins: Mapping[str, list[Origin]], finding: Finding) -> Violation:
+    origin = origins[finding.table][finding.row]
+    line: int | None = origin.line
+    column: int | None = origin.column
+    if finding.field in origin.lines:
+        line, column = origin.lines[finding.field], origin.columns.get(finding.field)
+    hint = finding.hint
+    if finding.related is not None:
+        first = origins[finding.table][finding.related]
+        hint = f"first given at {first.file}:{first.line}" if first.line else f"in {first.file}"
+    return Violation(
+        origin.file,
+        line,
+        origin.record,
+        finding.field,
+        finding.message,
+        finding.code,
+        column=column,
+        value=finding.value,
+        hint=hint,
+    )
 
 
 def _read_version(data_dir: Path, collector: _Collector) -> str:
@@ -153,16 +276,20 @@ def _read_version(data_dir: Path, collector: _Collector) -> str:
                 "version",
                 f"{version!r} is not a semantic version; expected e.g. '1.2.0'",
                 "version",
+                column=lines.columns.get(("version",)),
+                value=version,
             )
         )
         return ""
     return version
 
 
-def _read_sources(data_dir: Path, collector: _Collector) -> None:
-    sources = data_dir / "sources"
+def _read_sources(data_dir: Path | None, extra: list[Path], collector: _Collector) -> None:
+    sources = data_dir / "sources" if data_dir is not None else None
     described: set[str] = set()
-    for path in sorted(sources.glob("*.yaml")):
+    theirs = [p for p in extra if table_of(p) == "documents"]
+    own = sorted(sources.glob("*.yaml")) if sources is not None else []
+    for path in [p for p in own if p not in theirs] + theirs:
         display = _display(path, data_dir)
         parsed = _parse(path, display, "documents", collector)
         if not parsed:
@@ -177,8 +304,17 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
         label = f"documents:{document_id}"
         passages = document.pop("passages")
         described.add(document["file_name"])
-        text_path = sources / document["file_name"]
+        text_path = path.parent / document["file_name"]
+        problem = None
         if not text_path.is_file():
+            folder = _display(path.parent, data_dir)
+            problem = f"{document['file_name']!r} is not a file in {folder}/"
+        elif text_path.resolve().parent != path.parent.resolve():
+            problem = (
+                f"{document['file_name']!r} is a link to a file outside "
+                f"{_display(path.parent, data_dir)}/; a document's text must be a file there"
+            )
+        if problem is not None:
             collector.unreadable.add(document_id)
             collector.violations.append(
                 Violation(
@@ -186,8 +322,10 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
                     lines.get(("file_name",)),
                     label,
                     "file_name",
-                    f"{document['file_name']!r} is not a file in {_display(sources, data_dir)}/",
+                    problem,
                     "missing-file",
+                    column=lines.columns.get(("file_name",)),
+                    value=document["file_name"],
                 )
             )
             continue
@@ -206,6 +344,9 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
                     "document_id",
                     "document id used twice",
                     "duplicate-id",
+                    column=lines.columns.get(("document_id",)),
+                    value=document_id,
+                    hint="ids must be unique; choose another document_id",
                 )
             )
             continue
@@ -230,7 +371,7 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
             collector.add(
                 "passages", row, _origin(display, lines, path_to, f"passages:{document_id}@{start}")
             )
-    for text_path in sorted(sources.glob("*")):
+    for text_path in sorted(sources.glob("*")) if sources is not None else []:
         if text_path.suffix != ".yaml" and text_path.name not in described:
             collector.violations.append(
                 Violation(
@@ -245,9 +386,10 @@ def _read_sources(data_dir: Path, collector: _Collector) -> None:
             )
 
 
-def _read_records(data_dir: Path, collector: _Collector) -> None:
-    records = data_dir / "records"
-    for folder in sorted(p for p in records.glob("*") if p.is_dir()):
+def _read_records(data_dir: Path | None, extra: list[Path], collector: _Collector) -> None:
+    records = data_dir / "records" if data_dir is not None else None
+    folders = sorted(p for p in records.glob("*") if p.is_dir()) if records is not None else []
+    for folder in folders:
         if folder.name not in RECORD_TABLES:
             collector.violations.append(
                 Violation(
@@ -261,7 +403,13 @@ def _read_records(data_dir: Path, collector: _Collector) -> None:
             )
     for table in RECORD_TABLES:
         key = model(table).primary_key
-        for path in sorted((records / table).glob("*.yaml")):
+        theirs = [p for p in extra if table_of(p) == table]
+        own = (
+            sorted([*(records / table).glob("*.yaml"), *(records / table).glob("*.csv")])
+            if records is not None
+            else []
+        )
+        for path in [p for p in own if p not in theirs] + theirs:
             display = _display(path, data_dir)
             parsed = _parse(path, display, table, collector)
             for item, lines, index in _indexed(parsed):
@@ -285,8 +433,8 @@ def _read_records(data_dir: Path, collector: _Collector) -> None:
 
 
 def _indexed(
-    parsed: list[tuple[BaseModel, dict[YamlPath, int]]] | None,
-) -> Iterable[tuple[BaseModel, dict[YamlPath, int], int]]:
+    parsed: list[tuple[BaseModel, Lines]] | None,
+) -> Iterable[tuple[BaseModel, Lines, int]]:
     for index, (item, lines) in enumerate(parsed or []):
         yield item, lines, index
 
@@ -296,16 +444,18 @@ def _add_evidence(
     record_id: str,
     item: dict[str, Any],
     display: str,
-    lines: dict[YamlPath, int],
+    lines: Lines,
     path: YamlPath,
     label: str,
     collector: _Collector,
 ) -> None:
     document_id = item["document_id"]
     text = collector.texts.get(document_id)
-    if document_id in collector.unreadable:
+    if document_id in collector.unreadable or (text is None and "documents" in collector.unread):
+        collector.incomplete.add(label)
         return
     if text is None:
+        collector.incomplete.add(label)
         known = ", ".join(sorted(collector.texts))
         collector.violations.append(
             Violation(
@@ -315,6 +465,9 @@ def _add_evidence(
                 _dotted((*path[1:], "document_id")),
                 f"{document_id!r} is not a document id; the documents are: {known}",
                 "foreign-key",
+                column=lines.columns.get((*path, "document_id")),
+                value=document_id,
+                hint=closest(document_id, sorted(collector.texts)),
             )
         )
         return
@@ -342,7 +495,7 @@ def _locate_span(
     text: str,
     item: dict[str, Any],
     display: str,
-    lines: dict[YamlPath, int],
+    lines: Lines,
     path: YamlPath,
     label: str,
     collector: _Collector,
@@ -350,6 +503,7 @@ def _locate_span(
     try:
         return locate(text, item["quote"], item["occurrence"])
     except QuoteNotLocated as error:
+        collector.incomplete.add(label)
         field_path = path[1:] if isinstance(path[0], int) else path
         collector.violations.append(
             Violation(
@@ -357,8 +511,11 @@ def _locate_span(
                 lines.get((*path, "quote")),
                 label,
                 _dotted((*field_path, "quote")),
-                f"{error} (document {item.get('document_id', label.split(':')[1])})",
+                f"{error.reason} (document {item.get('document_id', label.split(':')[1])})",
                 "quote",
+                column=lines.columns.get((*path, "quote")),
+                value=item["quote"],
+                hint=error.hint,
             )
         )
         return None
@@ -368,28 +525,36 @@ def _dotted(path: Iterable[str | int]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _origin(display: str, lines: dict[YamlPath, int], path: YamlPath, label: str) -> Origin:
+def _origin(display: str, lines: Lines, path: YamlPath, label: str) -> Origin:
     depth = len(path)
-    own = {
-        str(p[depth]): line
-        for p, line in lines.items()
-        if len(p) == depth + 1 and p[:depth] == path
-    }
-    return Origin(display, lines.get(path, 1), label, own)
+    fields = lines.children(path)
+    own = {str(p[depth]): lines[p] for p in fields}
+    own_columns = {str(p[depth]): lines.columns[p] for p in fields if p in lines.columns}
+    return Origin(
+        display,
+        lines.get(path, 1),
+        label,
+        own,
+        column=lines.columns.get(path),
+        columns=own_columns,
+    )
 
 
 def _parse(
     path: Path, display: str, table: str, collector: _Collector
-) -> list[tuple[BaseModel, dict[YamlPath, int]]] | None:
-    """Validate a YAML file against the contribution model of ``table``.
+) -> list[tuple[BaseModel, Lines]] | None:
+    """Validate a YAML (or CSV) file against the contribution model of ``table``.
 
     A documents file holds one mapping; a records file a list of them. Each valid
     item comes back with the lines of its values (paths relative to the file).
     """
     try:
-        parsed_file = read_yaml(path, display)
+        parsed_file: YamlData = (
+            read_csv(path, display, table) if path.suffix == ".csv" else read_yaml(path, display)
+        )
     except DataInvalid as error:
         collector.violations.extend(error.violations)
+        collector.unread.add(table)
         return None
     value, lines = parsed_file.value, parsed_file.lines
     items: list[tuple[YamlPath, Any]]
@@ -402,6 +567,7 @@ def _parse(
         collector.violations.append(
             Violation(display, 1, None, None, f"expected a list of {table} records", "file-shape")
         )
+        collector.unread.add(table)
         return None
     contribution = contribution_model(table)
     key = model(table).primary_key
@@ -426,6 +592,7 @@ def _parse(
                 collector.rejected.append((table, item))
             continue
         if not isinstance(item, dict):
+            collector.unread.add(table)
             collector.violations.append(
                 Violation(
                     display,
@@ -434,6 +601,8 @@ def _parse(
                     None,
                     "expected a mapping of field: value",
                     "type",
+                    column=lines.columns.get(prefix),
+                    value=item,
                 )
             )
             continue
@@ -442,21 +611,25 @@ def _parse(
         except ValidationError as error:
             for problem in error.errors():
                 loc = tuple(problem["loc"])
-                line = (
-                    lines.get((*prefix, *loc))
-                    or lines.get((*prefix, *loc[:-1]))
-                    or lines.get(prefix, 1)
+                at = next(
+                    (p for p in ((*prefix, *loc), (*prefix, *loc[:-1]), prefix) if p in lines),
+                    None,
                 )
-                value_given = problem.get("input")
-                given = "" if problem["type"] == "missing" else f" (got {value_given!r})"
+                missing = problem["type"] == "missing"
+                value_given = None if missing else problem.get("input")
+                shown = "null" if value_given is None else repr(value_given)
+                given = "" if missing else f" (got {shown})"
                 collector.violations.append(
                     Violation(
                         display,
-                        line,
+                        lines[at] if at is not None else 1,
                         label,
                         _dotted(loc) or None,
                         f"{problem['msg']}{given}",
                         problem["type"],
+                        column=lines.columns.get(at) if at is not None else None,
+                        value=value_given,
+                        hint=for_validation_error(table, problem),
                     )
                 )
             collector.rejected.append((table, item))
@@ -527,6 +700,9 @@ def write_files(corpus: Corpus, folder: Path) -> dict[str, Any]:
     (folder / MANIFEST).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    from usc_events.datapackage import write_metadata
+
+    write_metadata(folder, manifest)
     return manifest
 
 
@@ -556,6 +732,9 @@ def compare(corpus: Corpus, out_dir: Path) -> list[str]:
         committed = pq.read_table(path)
         if not committed.equals(data, check_metadata=True):
             differences.append(f"{table}: {_describe_difference(table, committed, data)}")
+    from usc_events.datapackage import stale_metadata
+
+    differences.extend(stale_metadata(out_dir, manifest))
     return differences
 
 

@@ -6,7 +6,9 @@ was expected, so that a contributor can fix it without reading any code.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -27,6 +29,13 @@ class Violation:
         What is wrong and what was expected.
     code:
         Short machine-readable name of the rule, e.g. ``foreign-key``.
+    column:
+        1-based column of the value in ``file``, when known.
+    value:
+        The offending value, as read (not part of comparisons).
+    hint:
+        How to fix it, where one helps: the closest existing id, the closest
+        passage of the document, the closest allowed value.
     """
 
     file: str
@@ -35,11 +44,23 @@ class Violation:
     field: str | None
     message: str
     code: str
+    column: int | None = None
+    value: Any = dataclasses.field(default=None, compare=False)
+    hint: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line:column``, as far as they are known."""
+        if self.line is None:
+            return self.file
+        if self.column is None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = " ".join(part for part in (self.record, self.field) if part)
-        return f"{where}: {what + ': ' if what else ''}{self.message} [{self.code}]"
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{self.where}: {what + ': ' if what else ''}{self.message}{hint} [{self.code}]"
 
 
 class UscEventsError(Exception):
@@ -56,8 +77,8 @@ class DataInvalid(UscEventsError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found:\n{lines}")
 
 
-def _sort_key(v: Violation) -> tuple[str, int, str, str, str]:
-    return (v.file, v.line or 0, v.record or "", v.field or "", v.message)
+def _sort_key(v: Violation) -> tuple[str, int, int, str, str, str]:
+    return (v.file, v.line or 0, v.column or 0, v.record or "", v.field or "", v.message)
 
 
 class TableCorrupt(UscEventsError):

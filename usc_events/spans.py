@@ -10,7 +10,15 @@ import difflib
 
 
 class QuoteNotLocated(ValueError):
-    """The quote is absent, ambiguous, or its occurrence number is out of range."""
+    """The quote is absent, ambiguous, or its occurrence number is out of range.
+
+    ``reason`` says what is wrong, ``hint`` (when there is one) how to fix it.
+    """
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{reason}; {hint}" if hint else reason)
 
 
 def occurrences(text: str, quote: str) -> list[int]:
@@ -46,13 +54,14 @@ def locate(text: str, quote: str, occurrence: int | None = None) -> tuple[int, i
     starts = occurrences(text, quote)
     if not starts:
         raise QuoteNotLocated(
-            f"quote not found in the document; closest passage: {closest_passage(text, quote)!r}"
+            "quote not found in the document",
+            hint=f"closest passage: {closest_passage(text, quote)!r}",
         )
     if occurrence is None:
         if len(starts) > 1:
             raise QuoteNotLocated(
-                f"quote occurs {len(starts)} times (at offsets {', '.join(map(str, starts))}); "
-                f"add 'occurrence: N' with N from 1 to {len(starts)}"
+                f"quote occurs {len(starts)} times (at offsets {', '.join(map(str, starts))})",
+                hint=f"add 'occurrence: N' with N from 1 to {len(starts)}",
             )
         occurrence = 1
     if not 1 <= occurrence <= len(starts):
