@@ -1,0 +1,260 @@
+"""Plots with matplotlib: a timeline that keeps date intervals as intervals, and the network.
+
+Both functions take what the query helpers return (as Arrow) and write an image
+file; the format follows the file's suffix (``.png``, ``.svg``, ``.pdf``). They use
+matplotlib's non-interactive Agg backend, so they work without a display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pyarrow as pa
+
+#: Image formats the plots can be written as.
+SUFFIXES: tuple[str, ...] = (".png", ".svg", ".pdf")
+
+#: One colour per kind of timeline record (colour-blind-safe Okabe–Ito palette).
+KIND_COLOURS = {"meeting": "#0072B2", "statement": "#E69F00", "position": "#009E73"}
+#: Node colours by country; any other country, or none, is grey.
+COUNTRY_COLOURS = {"US": "#0072B2", "CN": "#D55E00"}
+OTHER_COLOUR = "#999999"
+#: Opacity of records whose dates are inferred (they are also hatched).
+INFERRED_ALPHA = 0.45
+
+_LABEL_WIDTH = 70
+
+
+def check_suffix(path: Path) -> None:
+    """Refuse an output file whose suffix is not an image format the plots write."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"{path.name}: unsupported image format {path.suffix or '(none)'!r}; "
+                         f"use {', '.join(SUFFIXES)}")
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _short(text: str, width: int = _LABEL_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _label(row: dict[str, Any]) -> str:
+    if row["kind"] == "meeting":
+        return _short(row["title"])
+    speaker = ", ".join(row["actor_names"])
+    return _short(f"{speaker}: {row['title']}")
+
+
+def _interval_text(low: dt.date, high: dt.date) -> str:
+    """A date interval as a person writes it: "20 Jan 2025", "1–20 Jan 2025"."""
+    if low == high:
+        return f"{low.day} {low:%b %Y}"
+    if (low.year, low.month) == (high.year, high.month):
+        return f"{low.day}–{high.day} {high:%b %Y}"
+    if low.year == high.year:
+        return f"{low.day} {low:%b} – {high.day} {high:%b %Y}"
+    return f"{low.day} {low:%b %Y} – {high.day} {high:%b %Y}"
+
+
+def clusters(spans: list[tuple[dt.date, dt.date]],
+             gap: dt.timedelta = dt.timedelta(days=180)) -> list[tuple[dt.date, dt.date]]:
+    """The stretches of time ``spans`` cover, merged where less than ``gap`` apart.
+
+    The timeline breaks its date axis between stretches, so that one record decades
+    away from the others does not squeeze them into a line.
+
+    Examples
+    --------
+    >>> d = dt.date
+    >>> clusters([(d(1971, 7, 1), d(1971, 7, 31)), (d(2025, 1, 1), d(2025, 1, 20)),
+    ...           (d(2025, 1, 20), d(2025, 1, 20))])  # doctest: +NORMALIZE_WHITESPACE
+    [(datetime.date(1971, 7, 1), datetime.date(1971, 7, 31)),
+     (datetime.date(2025, 1, 1), datetime.date(2025, 1, 20))]
+    """
+    merged: list[tuple[dt.date, dt.date]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + gap:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
+    """Draw ``events`` (as :meth:`Corpus.timeline` returns them) and write ``out``.
+
+    One row per record, oldest at the top, labelled with its title and its dates.
+    A record dated to a single day is a marker; a record dated to an interval is a
+    bar spanning it (both ends included). Inferred dates are drawn hatched and
+    lighter than stated ones. Where the records fall into stretches of time far
+    apart, the date axis is broken between them.
+
+    Raises
+    ------
+    ValueError
+        When there is nothing to draw, or ``out`` is not an image format.
+    """
+    check_suffix(out)
+    rows = events.to_pylist()
+    if not rows:
+        raise ValueError("nothing to plot: the timeline is empty")
+    plt = _pyplot()
+    import matplotlib.dates
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    mdates: Any = matplotlib.dates  # partly untyped
+    stretches = clusters([(r["date_earliest"], r["date_latest"]) for r in rows])
+    widths = [max((high - low).days + 1, 10) ** 0.5 for low, high in stretches]
+    height = 1.8 + 0.34 * len(rows)
+    figure, panels = plt.subplots(1, len(stretches), figsize=(15, height), sharey=True,
+                                  squeeze=False, layout="constrained",
+                                  gridspec_kw={"width_ratios": widths})
+    figure.get_layout_engine().set(wspace=0.01)
+    one_day = dt.timedelta(days=1)
+    for index, (axes, (low_end, high_end)) in enumerate(zip(panels[0], stretches, strict=True)):
+        for y, row in enumerate(rows):
+            colour = KIND_COLOURS[row["kind"]]
+            low, high = row["date_earliest"], row["date_latest"]
+            inferred = row["date_basis"] == "inferred"
+            if low == high:
+                axes.plot([mdates.date2num(low) + 0.5], [y], marker="D", markersize=8,
+                          color=colour, markeredgecolor="black", markeredgewidth=0.6,
+                          alpha=INFERRED_ALPHA if inferred else 1.0, linestyle="none")
+            else:
+                start = mdates.date2num(low)
+                axes.barh(y, mdates.date2num(high + one_day) - start, left=start, height=0.55,
+                          color=colour, alpha=INFERRED_ALPHA if inferred else 1.0,
+                          edgecolor="black",
+                          linewidth=0.6, hatch="///" if inferred else None)
+        span = (high_end - low_end).days + 1
+        pad = dt.timedelta(days=max(3, span // 20))
+        axes.set_xlim(mdates.date2num(low_end - pad), mdates.date2num(high_end + one_day + pad))
+        share = widths[index] / sum(widths)
+        locator = mdates.AutoDateLocator(minticks=2, maxticks=max(3, round(10 * share)))
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        axes.tick_params(axis="x", labelsize=8)
+        axes.grid(axis="x", color="#dddddd", linewidth=0.8)
+        axes.set_axisbelow(True)
+        axes.spines["top"].set_visible(False)
+        axes.spines["right"].set_visible(False)
+        if index > 0:
+            axes.spines["left"].set_visible(False)
+            axes.tick_params(axis="y", left=False)
+            # The break: two short slanted strokes at the foot of the axis.
+            for x in (-0.006 / share, 0.006 / share):
+                axes.plot([x - 0.004 / share, x + 0.004 / share], [-0.012, 0.012],
+                          transform=axes.transAxes, color="black", linewidth=1, clip_on=False)
+    first = panels[0][0]
+    first.set_yticks(range(len(rows)))
+    first.set_yticklabels([f"{_label(r)}  ·  {_interval_text(r['date_earliest'], r['date_latest'])}"
+                           for r in rows], fontsize=9)
+    first.set_ylim(len(rows) - 0.5, -0.5)
+    handles: list[Any] = [Patch(facecolor=c, edgecolor="black", label=k)
+                          for k, c in KIND_COLOURS.items()]
+    handles += [
+        Line2D([], [], marker="D", color="grey", linestyle="none", label="known day"),
+        Patch(facecolor="white", edgecolor="black", label="date interval"),
+        Patch(facecolor="white", edgecolor="black", hatch="///", label="inferred dates"),
+    ]
+    panels[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                         frameon=False, fontsize=9)
+    first.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    broken = " (axis broken between distant periods)" if len(stretches) > 1 else ""
+    figure.supxlabel(f"date: bars span every day the record may fall on{broken}", fontsize=9)
+    return _save(figure, out)
+
+
+def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
+    """Draw the who-met-whom ``graph`` (as :meth:`Corpus.network` returns it) to ``out``.
+
+    Nodes are coloured by country and labelled with the actor's name; an edge's
+    width grows with the number of meetings, which is printed on edges of two or
+    more. Actors whose meetings have no other recorded participant are named in a
+    note under the graph rather than drawn apart from it.
+
+    Raises
+    ------
+    ValueError
+        When the graph has no node, or ``out`` is not an image format.
+    """
+    check_suffix(out)
+    if graph.number_of_nodes() == 0:
+        raise ValueError("nothing to plot: no meeting matches")
+    plt = _pyplot()
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    alone = sorted(graph.nodes[n].get("name", n) for n in nx.isolates(graph))
+    drawn = graph.subgraph([n for n in graph.nodes if graph.degree(n) > 0]).copy()
+    count = max(drawn.number_of_nodes(), 1)
+    size = max(8.0, min(16.0, 4.0 + 0.6 * count))
+    figure, axes = plt.subplots(figsize=(size * 1.3, size), layout="constrained")
+    if drawn.number_of_nodes():
+        layout = nx.spring_layout(drawn, seed=7, k=2.5 / count ** 0.5, iterations=300)
+        widths = [1.2 + 1.6 * (d["weight"] - 1) for _, _, d in drawn.edges(data=True)]
+        nx.draw_networkx_edges(drawn, layout, ax=axes, width=widths, edge_color="#999999")
+        colours = [COUNTRY_COLOURS.get(drawn.nodes[n].get("country") or "", OTHER_COLOUR)
+                   for n in drawn.nodes]
+        degrees = dict(drawn.degree())
+        nx.draw_networkx_nodes(drawn, layout, ax=axes, node_color=colours, edgecolors="black",
+                               linewidths=0.6,
+                               node_size=[160 + 90 * degrees[n] for n in drawn.nodes])
+        # Labels sit just above their node, on a white ground so crossing edges stay legible.
+        span = max((max(p[1] for p in layout.values()) - min(p[1] for p in layout.values())),
+                   1e-9)
+        lifted = {n: (x, y + 0.035 * span) for n, (x, y) in layout.items()}
+        labels = {n: drawn.nodes[n].get("name", n) for n in drawn.nodes}
+        nx.draw_networkx_labels(drawn, lifted, labels=labels, ax=axes, font_size=10,
+                                verticalalignment="bottom",
+                                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
+                                      "pad": 1.0})
+        counts = {(a, b): str(d["weight"]) for a, b, d in drawn.edges(data=True)
+                  if d["weight"] > 1}
+        if counts:
+            nx.draw_networkx_edge_labels(drawn, layout, edge_labels=counts, ax=axes,
+                                         font_size=9)
+    legend = [Line2D([], [], marker="o", linestyle="none", markerfacecolor=c,
+                     markeredgecolor="black", markersize=9, label=label)
+              for label, c in (("United States", COUNTRY_COLOURS["US"]),
+                               ("China", COUNTRY_COLOURS["CN"]), ("other / none", OTHER_COLOUR))]
+    legend.append(Line2D([], [], color="#999999", linewidth=3,
+                         label="took part in the same meeting (number: how many)"))
+    axes.legend(handles=legend, loc="upper right", frameon=False, fontsize=9)
+    axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    if alone:
+        figure.supxlabel("No other participant recorded for: " + ", ".join(alone), fontsize=9)
+    axes.margins(0.1)
+    axes.axis("off")
+    return _save(figure, out)
+
+
+def _save(figure: Any, out: Path) -> Path:
+    """Write ``figure`` to a temporary file beside ``out``, then move it into place."""
+    import os
+    import tempfile
+
+    plt = _pyplot()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".plot-", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    try:
+        figure.savefig(temporary, dpi=130)
+        os.replace(temporary, out)
+    finally:
+        plt.close(figure)
+        Path(temporary).unlink(missing_ok=True)
+    return out
