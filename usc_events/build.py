@@ -39,6 +39,7 @@ from usc_events.hints import for_validation_error
 from usc_events.schema import SCHEMA_VERSION, TABLE_MODELS
 from usc_events.spans import QuoteNotLocated, locate
 from usc_events.yamlfile import Lines, YamlData, YamlPath, read_text, read_yaml
+from usc_events.yamlpool import YamlReader
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -401,35 +402,45 @@ def _read_records(data_dir: Path | None, extra: list[Path], collector: _Collecto
                     "unknown-table",
                 )
             )
+    files: list[tuple[str, Path]] = []
     for table in RECORD_TABLES:
-        key = model(table).primary_key
         theirs = [p for p in extra if table_of(p) == table]
         own = (
             sorted([*(records / table).glob("*.yaml"), *(records / table).glob("*.csv")])
             if records is not None
             else []
         )
-        for path in [p for p in own if p not in theirs] + theirs:
-            display = _display(path, data_dir)
-            parsed = _parse(path, display, table, collector)
-            for item, lines, index in _indexed(parsed):
-                record = item.model_dump()
-                evidence = record.pop("evidence", [])
-                if table == "meeting_participants":
-                    record["participant_id"] = f"{record['meeting_id']}.{record['actor_id']}"
-                label = f"{table}:{record[key]}"
-                collector.add(table, record, _origin(display, lines, (index,), label))
-                for number, item_evidence in enumerate(evidence):
-                    _add_evidence(
-                        table,
-                        record[key],
-                        item_evidence,
-                        display,
-                        lines,
-                        (index, "evidence", number),
-                        label,
-                        collector,
-                    )
+        files += [(table, path) for path in [p for p in own if p not in theirs] + theirs]
+    yaml_files = [(p, _display(p, data_dir)) for _, p in files if p.suffix != ".csv"]
+    with YamlReader(yaml_files) as reader:
+        for table, path in files:
+            _read_record_file(table, path, data_dir, collector, reader)
+
+
+def _read_record_file(table: str, path: Path, data_dir: Path | None, collector: _Collector,
+                      reader: YamlReader) -> None:
+    """Read one records file into the collector: its rows, their evidence and origins."""
+    key = model(table).primary_key
+    display = _display(path, data_dir)
+    parsed = _parse(path, display, table, collector, reader)
+    for item, lines, index in _indexed(parsed):
+        record = item.model_dump()
+        evidence = record.pop("evidence", [])
+        if table == "meeting_participants":
+            record["participant_id"] = f"{record['meeting_id']}.{record['actor_id']}"
+        label = f"{table}:{record[key]}"
+        collector.add(table, record, _origin(display, lines, (index,), label))
+        for number, item_evidence in enumerate(evidence):
+            _add_evidence(
+                table,
+                record[key],
+                item_evidence,
+                display,
+                lines,
+                (index, "evidence", number),
+                label,
+                collector,
+            )
 
 
 def _indexed(
@@ -541,7 +552,11 @@ def _origin(display: str, lines: Lines, path: YamlPath, label: str) -> Origin:
 
 
 def _parse(
-    path: Path, display: str, table: str, collector: _Collector
+    path: Path,
+    display: str,
+    table: str,
+    collector: _Collector,
+    reader: Callable[[Path, str], YamlData] = read_yaml,
 ) -> list[tuple[BaseModel, Lines]] | None:
     """Validate a YAML (or CSV) file against the contribution model of ``table``.
 
@@ -550,7 +565,7 @@ def _parse(
     """
     try:
         parsed_file: YamlData = (
-            read_csv(path, display, table) if path.suffix == ".csv" else read_yaml(path, display)
+            read_csv(path, display, table) if path.suffix == ".csv" else reader(path, display)
         )
     except DataInvalid as error:
         collector.violations.extend(error.violations)

@@ -1,7 +1,9 @@
 """The corpus rules, checked on whole Arrow columns at once.
 
-Every rule works on columns with Arrow compute (no Python loop per row, except
-the evidence-span check, which compares strings). The rules read the column
+Every rule works on columns with Arrow compute and NumPy; only rows that break a
+rule cost Python code (evidence spans: :mod:`usc_events.textspans`; the one
+exception is the direct-quote rule, which maps ``str.__contains__`` over
+statement–quote pairs, as Arrow has no per-row substring kernel). The rules read the column
 definitions of :mod:`usc_events.columns`, so a new column gets its checks for free.
 Each failure is a :class:`Finding`: a table, a row number, a field and a message;
 the caller turns it into a :class:`~usc_events.errors.Violation` with file and line.
@@ -9,9 +11,11 @@ the caller turns it into a :class:`~usc_events.errors.Violation` with file and l
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from usc_events.columns import EVIDENCED_TABLES, Column, columns, model
 
@@ -28,6 +32,24 @@ class Finding:
     field: str
     message: str
     code: str
+    #: The offending value, when the rule is about one value (not compared).
+    value: Any = dataclasses.field(default=None, compare=False)
+    #: How to fix it, where one helps, e.g. the closest existing id (not compared).
+    hint: str | None = dataclasses.field(default=None, compare=False)
+    #: Another row of the same table the finding is about, e.g. the first use of an id.
+    related: int | None = dataclasses.field(default=None, compare=False)
+
+
+def closest(value: object, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str | None:
+    """``did you mean 'x'?`` for the choice most like ``value``, or None when none is close.
+
+    Examples
+    --------
+    >>> closest("han-zeng", ["han-zheng", "elon-musk"])
+    "did you mean 'han-zheng'?"
+    """
+    found = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return f"did you mean {found[0]!r}?" if found else None
 
 
 def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
@@ -90,12 +112,15 @@ def _check_scalars(
     def row_of(i: int) -> int:
         if parents is None:
             return i
-        return int(pa.array(parents)[i].as_py())
+        return int(parents[i].as_py())  # type: ignore[index]
 
     def bad(mask: object, message: str, code: str) -> Iterator[Finding]:
         for i in _rows(mask):
             value = values[i].as_py()
-            yield Finding(table, row_of(i), column.name, f"{value!r} {message}", code)
+            hint = closest(value, column.enum) if code == "enum" and column.enum else None
+            yield Finding(
+                table, row_of(i), column.name, f"{value!r} {message}", code, value=value, hint=hint
+            )
 
     if column.pattern:
         yield from bad(
@@ -133,15 +158,27 @@ def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Findin
         if column.derived
         else "is already the id of an earlier record; ids must be unique"
     )
-    counts = pc.value_counts(data.column(name))
-    repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-    if len(repeated) == 0:
+    values = data.column(name)
+    if len(pc.unique(values)) == len(values):
         return
-    for row in _rows(pc.is_in(data.column(name), value_set=repeated)):
-        value = data.column(name)[row].as_py()
-        first = pc.index(data.column(name), pa.scalar(value, data.schema.field(name).type))
-        if first.as_py() != row:
-            yield Finding(table, row, name, f"{value!r} {explain}", "duplicate-id")
+    counts = pc.value_counts(values)
+    repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    first_row: dict[Any, int] = {}
+    rows = _rows(pc.is_in(values, value_set=repeated))
+    for row, value in zip(rows, values.take(pa.array(rows, pa.int64())).to_pylist(), strict=True):
+        if value is None:  # reported as required, not as a duplicate
+            continue
+        first = first_row.setdefault(value, row)
+        if first != row:
+            yield Finding(
+                table,
+                row,
+                name,
+                f"{value!r} {explain}",
+                "duplicate-id",
+                value=value,
+                related=first,
+            )
 
 
 def check_intervals(table: str, data: pa.Table) -> Iterator[Finding]:
@@ -194,25 +231,31 @@ def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             keys = target.column(model(column.foreign_key).primary_key)
             values = data.column(column.name)
             if column.is_list:
-                parents = pc.list_parent_indices(values).to_pylist()
+                parents = pc.list_parent_indices(values)
                 values = pc.list_flatten(values)
             else:
                 parents = None
             missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=keys)))
+            known: list[str] | None = None
             for i in _rows(missing):
-                row = parents[i] if parents is not None else i
+                row = parents[i].as_py() if parents is not None else i
+                value = values[i].as_py()
+                known = [k for k in keys.to_pylist() if k is not None] if known is None else known
                 yield Finding(
                     table,
                     row,
                     column.name,
-                    f"{values[i].as_py()!r} is not the id of any record in {column.foreign_key}",
+                    f"{value!r} is not the id of any record in {column.foreign_key}",
                     "foreign-key",
+                    value=value,
+                    hint=closest(value, known),
                 )
 
 
 def check_table_rules(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     """Rules that tie several columns or tables together."""
     yield from _check_evidence(tables)
+    yield from _check_reviewed(tables)
     yield from _check_date_basis(tables)
     yield from _check_values_have_units(tables)
     yield from _check_direct_quotes(tables)
@@ -262,27 +305,24 @@ def _check_evidence(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     documents = tables.get("documents")
     if documents is None:
         return
-    texts = dict(
-        zip(
-            documents.column("document_id").to_pylist(),
-            documents.column("text").to_pylist(),
-            strict=True,
+    from usc_events.textspans import span_mismatches
+
+    document = pc.index_in(evidence.column("document_id"),
+                           value_set=documents.column("document_id"))
+    texts = documents.column("text")
+    mismatched = span_mismatches(texts, document, evidence.column("start"),
+                                 evidence.column("end"), evidence.column("quote"))
+    for row in mismatched.nonzero()[0].tolist():
+        doc = evidence.column("document_id")[row].as_py()
+        start, end = evidence.column("start")[row].as_py(), evidence.column("end")[row].as_py()
+        text = texts[document[row].as_py()].as_py()
+        yield Finding(
+            "evidence",
+            row,
+            "quote",
+            f"text[{start}:{end}] of {doc} is {text[start:end]!r}, not the quote",
+            "span-mismatch",
         )
-    )
-    doc_ids = evidence.column("document_id").to_pylist()
-    starts = evidence.column("start").to_pylist()
-    ends = evidence.column("end").to_pylist()
-    quotes = evidence.column("quote").to_pylist()
-    for row, (doc, start, end, quote) in enumerate(zip(doc_ids, starts, ends, quotes, strict=True)):
-        text = texts.get(doc)
-        if text is not None and text[start:end] != quote:
-            yield Finding(
-                "evidence",
-                row,
-                "quote",
-                f"text[{start}:{end}] of {doc} is {text[start:end]!r}, not the quote",
-                "span-mismatch",
-            )
 
 
 def _check_date_basis(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
@@ -326,50 +366,95 @@ def _check_values_have_units(tables: Mapping[str, pa.Table]) -> Iterator[Finding
 
 def _check_direct_quotes(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     """A direct quote's text appears verbatim in one of its evidence quotes."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from usc_events.textspans import contains_pairwise
+
     statements, evidence = tables.get("statements"), tables.get("evidence")
     if statements is None or evidence is None:
         return
-    quotes_of: dict[str, list[str]] = {}
-    for record_type, record_id, quote in zip(
-        evidence.column("record_type").to_pylist(),
-        evidence.column("record_id").to_pylist(),
-        evidence.column("quote").to_pylist(),
-        strict=True,
-    ):
-        if record_type == "statements":
-            quotes_of.setdefault(record_id, []).append(quote)
-    for row, (statement_id, kind, text) in enumerate(
-        zip(
-            statements.column("statement_id").to_pylist(),
-            statements.column("kind").to_pylist(),
-            statements.column("text").to_pylist(),
-            strict=True,
+    # Pair each evidence row of a statement with the first statement row of that id.
+    of_statements = evidence.filter(pc.equal(evidence.column("record_type"), "statements"))
+    row_of = pc.index_in(of_statements.column("record_id"),
+                         value_set=statements.column("statement_id"))
+    pairs = of_statements.append_column("row", row_of).filter(pc.is_valid(row_of))
+    rows = pairs.column("row")
+    quoted = pc.equal(statements.column("kind").take(rows), "direct_quote")
+    pairs, rows = pairs.filter(quoted), rows.filter(quoted)
+    texts = statements.column("text").take(rows)
+    contained = contains_pairwise(pairs.column("quote"), texts)
+    row_numbers = rows.to_numpy()
+    quoted_rows = np.zeros(statements.num_rows, dtype=bool)
+    quoted_rows[row_numbers] = True
+    found = np.zeros(statements.num_rows, dtype=bool)
+    found[row_numbers[np.asarray(contained, dtype=bool)]] = True
+    for row in np.flatnonzero(quoted_rows & ~found).tolist():
+        yield Finding(
+            "statements",
+            row,
+            "text",
+            "a direct quote's text must appear verbatim in one of its evidence quotes",
+            "quote-not-in-evidence",
         )
-    ):
-        quotes = quotes_of.get(statement_id, [])
-        if kind == "direct_quote" and quotes and not any(text in q for q in quotes):
-            yield Finding(
-                "statements",
-                row,
-                "text",
-                "a direct quote's text must appear verbatim in one of its evidence quotes",
-                "quote-not-in-evidence",
-            )
 
 
 def _check_record_refs(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     data = tables.get("discrepancies")
     if data is None:
         return
-    keys = {t: set(_record_keys(tables, t).to_pylist()) for t in EVIDENCED_TABLES if t in tables}
-    for row, refs in enumerate(data.column("record_refs").to_pylist()):
-        for ref in refs or []:
-            table, _, key = ref.partition(":")
-            if table in keys and key not in keys[table]:
-                yield Finding(
-                    "discrepancies",
-                    row,
-                    "record_refs",
-                    f"{ref!r} is not the id of any record in {table}",
-                    "foreign-key",
-                )
+    refs = data.column("record_refs")
+    parents = pc.list_parent_indices(refs)
+    flat = pc.list_flatten(refs)
+    if len(flat) == 0:
+        return
+    # 'table:key', split at the first colon; without one, the key is empty.
+    parts = pc.extract_regex(flat, r"(?s)^(?P<table>[^:]*)(?::(?P<key>.*))?$")
+    ref_tables, ref_keys = pc.struct_field(parts, "table"), pc.struct_field(parts, "key")
+    known = [t for t in EVIDENCED_TABLES if t in tables]
+    missing = pc.is_in(ref_tables, value_set=pa.array(known, pa.string()))
+    for table in known:
+        found = pc.and_(pc.equal(ref_tables, table),
+                        pc.is_in(ref_keys, value_set=_record_keys(tables, table)))
+        missing = pc.and_(missing, pc.invert(found))
+    keys: dict[str, list[str]] = {}
+    for i in _rows(missing):
+        row, ref = parents[i].as_py(), flat[i].as_py()
+        table = ref.partition(":")[0]
+        if table not in keys:
+            keys[table] = sorted(_record_keys(tables, table).to_pylist())
+        yield Finding(
+            "discrepancies",
+            row,
+            "record_refs",
+            f"{ref!r} is not the id of any record in {table}",
+            "foreign-key",
+            value=ref,
+            hint=closest(ref, [f"{table}:{k}" for k in keys[table]]),
+        )
+
+
+#: How a draft written by ``usc-events propose`` marks what a person must still check.
+NEEDS_REVIEW = "NEEDS REVIEW"
+
+
+def _check_reviewed(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
+    """No note still carries the mark of an unreviewed draft."""
+    import pyarrow.compute as pc
+
+    for table, data in tables.items():
+        if "note" not in data.column_names:
+            continue
+        for row in _rows(pc.starts_with(data.column("note"), NEEDS_REVIEW)):
+            yield Finding(
+                table,
+                row,
+                "note",
+                f"the record is an unreviewed draft (its note starts with {NEEDS_REVIEW!r}); "
+                "check every field against the source, then replace the note",
+                "needs-review",
+                value=data.column("note")[row].as_py(),
+            )

@@ -15,6 +15,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from usc_events.cli_contrib import register as register_contrib_commands
+from usc_events.cli_query import register as register_query_commands
+from usc_events.cli_release import register as register_release_commands
 from usc_events.errors import DataInvalid, UscEventsError
 
 app = typer.Typer(
@@ -136,6 +139,11 @@ def _interval(earliest: Any, latest: Any) -> str:
         return "unknown"
     low, high = f"{earliest:%Y-%m-%d %H:%M}", f"{latest:%Y-%m-%d %H:%M}"
     return low if low == high else f"{low} – {high}"
+
+
+register_release_commands(app)
+register_query_commands(app)
+register_contrib_commands(app)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from usc_events._names import TABLE_NAMES, Backend, TableName
+from usc_events.backends import check_backend, to_backend
 from usc_events.errors import TableCorrupt
 
 if TYPE_CHECKING:
@@ -104,15 +105,18 @@ def _read_arrow(table: TableName) -> pa.Table:
 
 
 @overload
-def load(table: TableName, backend: Literal["pandas"] = ...) -> pd.DataFrame: ...
+def load(table: TableName, backend: Literal["pandas"] = ...,
+         version: str | None = ...) -> pd.DataFrame: ...
 @overload
-def load(table: TableName, backend: Literal["polars"]) -> pl.DataFrame: ...
+def load(table: TableName, backend: Literal["polars"],
+         version: str | None = ...) -> pl.DataFrame: ...
 @overload
-def load(table: TableName, backend: Literal["arrow"]) -> pa.Table: ...
+def load(table: TableName, backend: Literal["arrow"], version: str | None = ...) -> pa.Table: ...
 
 
-def load(table: TableName, backend: Backend = "pandas") -> pd.DataFrame | pl.DataFrame | pa.Table:
-    """Load one table of the packaged corpus.
+def load(table: TableName, backend: Backend = "pandas",
+         version: str | None = None) -> pd.DataFrame | pl.DataFrame | pa.Table:
+    """Load one table of the packaged corpus, or of a downloaded data release.
 
     Parameters
     ----------
@@ -121,6 +125,10 @@ def load(table: TableName, backend: Backend = "pandas") -> pd.DataFrame | pl.Dat
     backend:
         ``"pandas"`` (Arrow-backed dtypes: dates stay dates, lists stay lists,
         nulls stay null), ``"polars"`` or ``"arrow"``.
+    version:
+        None (the default) for the tables shipped in the package; a data version
+        such as ``"0.1.0"``, or ``"latest"``, for that release, read from the cache
+        and downloaded first if need be (see :func:`usc_events.download`).
 
     Raises
     ------
@@ -128,6 +136,8 @@ def load(table: TableName, backend: Backend = "pandas") -> pd.DataFrame | pl.Dat
         For an unknown table or backend.
     TableCorrupt
         When the file does not match the manifest.
+    usc_events.fetch.DownloadError
+        When a release is asked for and cannot be fetched or verified.
 
     Examples
     --------
@@ -137,18 +147,14 @@ def load(table: TableName, backend: Backend = "pandas") -> pd.DataFrame | pl.Dat
     True
     """
     name = _check_name(table)
-    if backend not in ("pandas", "polars", "arrow"):
-        raise ValueError(f"unknown backend {backend!r}; choose pandas, polars or arrow")
-    data = _read_arrow(name)
-    if backend == "arrow":
-        return data
-    if backend == "polars":
-        import polars as pl
+    backend = check_backend(backend)
+    if version is None:
+        data = _read_arrow(name)
+    else:
+        from usc_events.fetch import read_table
 
-        return pl.from_arrow(data)
-    import pandas as pd
-
-    return data.to_pandas(types_mapper=pd.ArrowDtype)
+        data = read_table(name, version)
+    return to_backend(data, backend)
 
 
 @overload

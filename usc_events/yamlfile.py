@@ -61,7 +61,7 @@ MAX_BYTES = 10 * 1024 * 1024
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """libyaml's safe loader (where present), with a shorter way to resolve quoted scalars.
 
     A quoted scalar is always a string, and the safe loader has no path resolvers,

@@ -1,0 +1,74 @@
+"""Reading YAML files in worker processes gives exactly what reading them here gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from usc_events.errors import DataInvalid
+from usc_events.yamlfile import YamlData, read_yaml
+from usc_events.yamlpool import YamlReader
+
+FILES = {
+    "a.yaml": "- id: one\n  when: 2025-01-20\n  tags: [x, y]\n- id: two\n  n: 3\n",
+    "b.yaml": "- id: three\n  quote: “curly” — quotes\n  note: null\n",
+    "broken.yaml": "- id: [unclosed\n",
+    "tagged.yaml": "- id: !!python/name:os.system four\n  ok: true\n",
+    "c.yaml": "- id: five\n  id: again\n",
+}
+
+
+def _same(a: YamlData, b: YamlData) -> None:
+    assert a.value == b.value
+    assert dict(a.lines) == dict(b.lines)
+    assert a.lines.columns == b.lines.columns
+    assert a.problems == b.problems
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[tuple[Path, str]]:
+    paths = []
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append((tmp_path / name, f"data/{name}"))
+    return paths
+
+
+def _read_all(reader: YamlReader, files: list[tuple[Path, str]]) -> None:
+    for path, display in files:
+        try:
+            expected = read_yaml(path, display)
+        except DataInvalid as error:
+            with pytest.raises(DataInvalid) as raised:
+                reader(path, display)
+            assert raised.value.violations == error.violations
+            continue
+        _same(reader(path, display), expected)
+
+
+def test_workers_give_what_read_yaml_gives(files: list[tuple[Path, str]]) -> None:
+    with YamlReader(files, workers=2, min_bytes=0) as reader:
+        assert len(reader.workers) == 2
+        _read_all(reader, files)
+    assert reader.workers == []
+
+
+def test_small_corpora_are_read_here(files: list[tuple[Path, str]]) -> None:
+    with YamlReader(files, workers=2) as reader:
+        assert reader.workers == []
+        _read_all(reader, files)
+
+
+def test_files_asked_for_out_of_order_are_still_read(files: list[tuple[Path, str]]) -> None:
+    with YamlReader(files, workers=2, min_bytes=0) as reader:
+        _read_all(reader, list(reversed(files)))
+
+
+def test_a_worker_that_dies_is_replaced_by_reading_here(files: list[tuple[Path, str]]) -> None:
+    with YamlReader(files, workers=2, min_bytes=0) as reader:
+        for worker in reader.workers:
+            worker.process.kill()
+            worker.process.wait()
+        _read_all(reader, files)
+        assert reader.workers == []
