@@ -333,3 +333,12 @@ def test_codebook_examples_are_real_records() -> None:
     assert cited, "the codebook cites no records"
     unknown = [f"{table}:{key}" for table, key in cited if key not in keys.get(table, set())]
     assert not unknown, f"the codebook cites records that do not exist: {unknown}"
+
+
+def test_the_sources_are_the_seed_documents_byte_for_byte() -> None:
+    """data/sources holds exactly the five seed documents the release is curated from."""
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("the seed documents are not beside this checkout")
+    shipped = {p.name: p.read_bytes() for p in (ROOT / "data" / "sources").glob("*.txt")}
+    assert shipped == {p.name: p.read_bytes() for p in seeds.glob("*.txt")}
