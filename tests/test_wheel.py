@@ -32,8 +32,15 @@ def test_the_installed_wheel_loads_every_table(wheel: Path, tmp_path: Path) -> N
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     # The dependencies come from this environment (appended to sys.path, after the new
-    # environment's own site-packages); usc_events itself only from the wheel.
+    # environment's own site-packages, and only once the wheel is in: were this
+    # environment visible to pip, it would take usc-events as already installed here).
     purelib = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
         check=True,
@@ -42,12 +49,6 @@ def test_the_installed_wheel_loads_every_table(wheel: Path, tmp_path: Path) -> N
     ).stdout.strip()
     (Path(purelib) / "_deps.pth").write_text(
         "\n".join({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}) + "\n"
-    )
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)],
-        check=True,
-        capture_output=True,
-        text=True,
     )
     code = (
         "import json, usc_events\n"
