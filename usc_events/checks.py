@@ -12,12 +12,12 @@ the caller turns it into a :class:`~usc_events.errors.Violation` with file and l
 from __future__ import annotations
 
 import dataclasses
-import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from usc_events.columns import EVIDENCED_TABLES, Column, columns, model
+from usc_events.textmatch import closest as most_alike
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,7 +40,7 @@ class Finding:
     related: int | None = dataclasses.field(default=None, compare=False)
 
 
-def closest(value: object, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str | None:
+def closest(value: object, choices: Iterable[str]) -> str | None:
     """``did you mean 'x'?`` for the choice most like ``value``, or None when none is close.
 
     Examples
@@ -48,7 +48,7 @@ def closest(value: object, choices: Iterator[str] | list[str] | tuple[str, ...])
     >>> closest("han-zeng", ["han-zheng", "elon-musk"])
     "did you mean 'han-zheng'?"
     """
-    found = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    found = most_alike(str(value), choices, limit=1)
     return f"did you mean {found[0]!r}?" if found else None
 
 
@@ -71,10 +71,6 @@ def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
     filled = pc.fill_null(mask, False)
     indices = pc.indices_nonzero(filled)
     return pa.array(indices).to_pylist()  # type: ignore[no-any-return]
-
-
-def _values(data: pa.Table, name: str, rows: list[int]) -> list[object]:
-    return data.column(name).take(rows).to_pylist()  # type: ignore[no-any-return]
 
 
 def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
