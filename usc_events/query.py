@@ -80,21 +80,9 @@ class Found:
 
 
 def open_corpus(version: str | None = None, backend: Backend = "pandas") -> Corpus:
-    """Open the packaged corpus for querying.
+    """Open the corpus for querying: what :func:`usc_events.open` does, documented there.
 
-    Parameters
-    ----------
-    version:
-        A dataset version, where :func:`usc_events.load` can load other versions;
-        ``None`` (the default) is the packaged one.
-    backend:
-        ``"pandas"`` (default), ``"polars"`` or ``"arrow"``: the type of every result.
-
-    Examples
-    --------
-    >>> import usc_events
-    >>> corpus = usc_events.open(backend="arrow")
-    >>> corpus.actor("han zheng")["actor_id"]
+    >>> open_corpus(backend="arrow").actor("han zheng")["actor_id"]
     'han-zheng'
     """
     import usc_events
