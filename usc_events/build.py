@@ -423,7 +423,7 @@ def _read_record_file(table: str, path: Path, data_dir: Path | None, collector: 
     key = model(table).primary_key
     display = _display(path, data_dir)
     parsed = _parse(path, display, table, collector, reader)
-    for item, lines, index in _indexed(parsed):
+    for index, (item, lines) in enumerate(parsed or []):
         record = item.model_dump()
         evidence = record.pop("evidence", [])
         if table == "meeting_participants":
@@ -441,13 +441,6 @@ def _read_record_file(table: str, path: Path, data_dir: Path | None, collector: 
                 label,
                 collector,
             )
-
-
-def _indexed(
-    parsed: list[tuple[BaseModel, Lines]] | None,
-) -> Iterable[tuple[BaseModel, Lines, int]]:
-    for index, (item, lines) in enumerate(parsed or []):
-        yield item, lines, index
 
 
 def _add_evidence(
