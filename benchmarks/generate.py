@@ -1,4 +1,5 @@
-"""Synthetic corpora of any size that pass every rule of :func:`usc_events.checks.check_corpus`.
+"""Synthetic corpora of any size that pass every rule of
+:func:`usc_events.build.rules.check_corpus`.
 
 A corpus of ``n`` statements has, besides the statements, ``n // 50`` actors,
 ``n // 20`` meetings with two participants each, the 40 topics, one evidence row
@@ -31,8 +32,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from usc_events.columns import arrow_schema
-from usc_events.schema import TABLE_MODELS, Channel, MeetingKind, PloverEvent
+from usc_events.schema.columns import arrow_schema
+from usc_events.schema.models import TABLE_MODELS, Channel, MeetingKind, PloverEvent
 
 SENTENCES_PER_DOCUMENT = 200
 TOPICS = 40
@@ -268,8 +269,8 @@ def write_yaml(tables: dict[str, pa.Table], folder: Path) -> int:
 
     The evidence is written as contributors write it: a document id and a quote.
     """
-    from usc_events.columns import columns, contribution_model
-    from usc_events.schema import TABLE_MODELS as MODELS
+    from usc_events.schema.columns import columns, contribution_model
+    from usc_events.schema.models import TABLE_MODELS as MODELS
 
     (folder / "sources").mkdir(parents=True, exist_ok=True)
     (folder / "records").mkdir(exist_ok=True)

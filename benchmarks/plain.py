@@ -1,7 +1,7 @@
 """The corpus rules checked the plain way: row by row, with pydantic and Python sets.
 
 This is the yardstick of the fast path: the benchmark times it against
-:func:`usc_events.checks.check_corpus`, and the tests check that both find the
+:func:`usc_events.build.rules.check_corpus`, and the tests check that both find the
 same problems (table, row, field and rule) on small corpora, broken or not.
 It gives each finding as ``(table, row, field, code)``; it is not used by the
 library itself.
@@ -15,12 +15,12 @@ from typing import Any
 import pyarrow as pa
 from pydantic import ValidationError
 
-from usc_events.columns import EVIDENCED_TABLES, columns, model
-from usc_events.schema import TABLE_MODELS
+from usc_events.schema.columns import EVIDENCED_TABLES, columns, model
+from usc_events.schema.models import TABLE_MODELS
 
 Key = tuple[str, int, str, str]
 
-#: pydantic's error types, as the rule codes of :mod:`usc_events.checks`.
+#: pydantic's error types, as the rule codes of :mod:`usc_events.build.rules`.
 _CODES = {
     "string_pattern_mismatch": "pattern",
     "enum": "enum",
@@ -74,7 +74,7 @@ def check_intervals(table: str, rows: list[dict[str, Any]]) -> list[Key]:
 
 
 def check_corpus(tables: Mapping[str, pa.Table]) -> list[Key]:
-    """Every rule of :func:`usc_events.checks.check_corpus`, checked row by row."""
+    """Every rule of :func:`usc_events.build.rules.check_corpus`, checked row by row."""
     rows = {table: data.to_pylist() for table, data in tables.items()}
     found: list[Key] = []
     for table, data in rows.items():

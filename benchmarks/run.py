@@ -83,7 +83,7 @@ STATEMENT_TABLES = ["statements", "actors", "meetings", "topics"]
 
 
 def worker_validate(folder: str) -> dict[str, Any]:
-    from usc_events.checks import check_corpus
+    from usc_events.build.rules import check_corpus
 
     tables = _tables(Path(folder), STATEMENT_TABLES)
     seconds, peak, findings = _measure(lambda: check_corpus(tables))
@@ -105,9 +105,9 @@ def worker_plain(folder: str) -> dict[str, Any]:
 def worker_spans(folder: str) -> dict[str, Any]:
     import pyarrow.compute as pc
 
-    from usc_events.checks import check_corpus
-    from usc_events.schema import TABLE_MODELS
-    from usc_events.textspans import span_mismatches
+    from usc_events.build.rules import check_corpus
+    from usc_events.build.span_kernels import span_mismatches
+    from usc_events.schema.models import TABLE_MODELS
 
     tables = _tables(Path(folder), list(TABLE_MODELS))
     evidence, documents = tables["evidence"], tables["documents"]
@@ -131,7 +131,7 @@ def worker_spans(folder: str) -> dict[str, Any]:
 def worker_build(data: str) -> dict[str, Any]:
     import yaml
 
-    from usc_events.build import build
+    from usc_events.build.builder import build
 
     seconds, peak, corpus = _measure(lambda: build(Path(data)))
     return {"seconds": seconds, "peak": peak,
@@ -277,7 +277,7 @@ def partitioned_statements(statements: int, chunk: int = 1_000_000) -> Path:
     def make(folder: Path) -> None:
         import generate
 
-        from usc_events.scan import write_partitioned
+        from usc_events.store.scan import write_partitioned
 
         sizes = generate.sizes(statements)
         for number, start in enumerate(range(0, statements, chunk)):
@@ -294,7 +294,7 @@ def frictionless_package(corpus: Path, rows: int) -> Path:
         import pyarrow.csv as pcsv
         import pyarrow.parquet as pq
 
-        from usc_events.datapackage import table_schema
+        from usc_events.store.metadata import table_schema
 
         resources = []
         for table in STATEMENT_TABLES:
@@ -404,7 +404,7 @@ def measure(report: Report, quick: bool) -> None:
                "≤ 60 ms", extra <= 60)
     try:
         meetings = usc_events.load("meetings", backend="arrow")
-        from usc_events.load import data_dir
+        from usc_events.store.load import bundled_folder as data_dir
 
         path = data_dir() / usc_events.manifest()["tables"]["meetings"]["file"]
         times = process_seconds({

@@ -1,11 +1,11 @@
 """MkDocs hooks: the pages and pictures the site generates from the package when it is built.
 
 - ``data-dictionary.md`` is rendered from the table definitions
-  (:func:`usc_events.dictionary.render_markdown`);
+  (:func:`usc_events.docgen.dictionary.render_markdown`);
 - ``img/timeline.png`` and ``img/network.png`` are drawn from the packaged corpus
-  with :mod:`usc_events.plots`;
+  with :mod:`usc_events.query.plots`;
 - the marker ``<!-- usc-events: corpus-figures -->`` in a page is replaced by the
-  corpus's composition in figures (:func:`usc_events.datasheet.render_markdown`).
+  corpus's composition in figures (:func:`usc_events.docgen.datasheet.render_markdown`).
 
 All of it is generated into the build, never written into ``docs/``: nothing generated
 is committed, so nothing generated can go stale. A failure here fails the build.
@@ -20,7 +20,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from usc_events import datasheet, dictionary
+from usc_events.docgen import datasheet, dictionary
 
 #: Markers a page may contain, each replaced by generated Markdown.
 MARKERS: dict[str, Callable[[], str]] = {
@@ -30,8 +30,8 @@ MARKERS: dict[str, Callable[[], str]] = {
 
 def _figures() -> dict[str, bytes]:
     """The timeline and the who-met-whom network of the packaged corpus, as PNG bytes."""
-    from usc_events import plots
-    from usc_events.query import open_corpus
+    from usc_events.query import plots
+    from usc_events.query.corpus import open_corpus
 
     corpus = open_corpus(backend="arrow")
     with tempfile.TemporaryDirectory() as folder:

@@ -124,7 +124,8 @@ def built_tables(root: Path, version: str = "0.1.0",
     """Write the test corpus at ``version`` under ``root`` and build it; return the tables folder."""
     from conftest import write_corpus
 
-    from usc_events.build import build, write
+    from usc_events.build.builder import build
+    from usc_events.store.parquet import write
 
     data = write_corpus(root, {"dataset.yaml": f"version: {version}\n", **(changes or {})})
     tables = root / "tables"

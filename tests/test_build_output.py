@@ -11,7 +11,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from conftest import edit, write_corpus
 
-from usc_events.build import build, compare, write
+from usc_events.build.builder import build
+from usc_events.store.parquet import compare, write
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

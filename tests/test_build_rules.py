@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FILES, edit, write_corpus
 
-from usc_events.build import build
+from usc_events.build.builder import build
 from usc_events.errors import DataInvalid
 
 NOTE = (

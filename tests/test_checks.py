@@ -8,8 +8,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from usc_events.build import build
-from usc_events.checks import Finding, check_corpus
+from usc_events.build.builder import build
+from usc_events.build.rules import Finding, check_corpus
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_bad_input_is_one_line_and_an_exit_code(args: list[str], code: int, mess
 
 
 def test_importing_the_package_or_the_cli_loads_no_analysis_library() -> None:
-    code = ("import sys, usc_events, usc_events.cli; print([m for m in ('duckdb', 'networkx', "
+    code = ("import sys, usc_events, usc_events.cli.app; print([m for m in ('duckdb', 'networkx', "
             "'matplotlib', 'pandas', 'pyarrow') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)

@@ -13,13 +13,13 @@ import yaml
 from conftest import write_corpus
 from typer.testing import CliRunner
 
-from usc_events.build import RECORD_TABLES, build
-from usc_events.cli import app
-from usc_events.columns import contribution_model
-from usc_events.csvfile import allowed_columns
+from usc_events.build.builder import RECORD_TABLES, build
+from usc_events.build.csv_reader import allowed_columns
+from usc_events.build.yaml_reader import read_yaml
+from usc_events.cli.app import app
+from usc_events.contrib.templates import contribution_kinds, schema_texts, template
 from usc_events.errors import DataInvalid
-from usc_events.template import contribution_kinds, schema_texts, template
-from usc_events.yamlfile import read_yaml
+from usc_events.schema.columns import contribution_model
 
 REPO = Path(__file__).resolve().parent.parent
 

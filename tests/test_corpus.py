@@ -236,7 +236,7 @@ def test_evidence_in_a_crediting_sentence_names_whom_it_credits() -> None:
 
     Actors and roles are exempt (their evidence only shows a name or a post).
     """
-    from usc_events.sentences import sentence_around
+    from usc_events.query.sentences import sentence_around
 
     unattributed = []
     for item in rows("evidence"):
@@ -251,7 +251,7 @@ def test_evidence_in_a_crediting_sentence_names_whom_it_credits() -> None:
 
 
 def test_crediting_sentences_are_found() -> None:
-    from usc_events.sentences import sentence_around
+    from usc_events.query.sentences import sentence_around
 
     text = "Mr. Li met J.D. Vance, as reported by AP. Then he left."
     assert _CREDIT.search(sentence_around(text, 0, 5))
@@ -324,7 +324,7 @@ def test_no_duplicate_evidence() -> None:
 def test_codebook_examples_are_real_records() -> None:
     """Every ``table:id`` the codebook cites as an illustration names a shipped record."""
     codebook = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
-    from usc_events.schema import TABLE_MODELS
+    from usc_events.schema.models import TABLE_MODELS
 
     keys = {table: {r[TABLE_MODELS[table].primary_key] for r in rows(table)}
             for table in usc_events.tables()}

@@ -16,8 +16,9 @@ import pyarrow as pa
 import pytest
 
 import usc_events
-from usc_events import datasheet, dictionary, schema
-from usc_events.columns import columns
+from usc_events.docgen import datasheet, dictionary
+from usc_events.schema import models as schema
+from usc_events.schema.columns import columns
 
 ROOT = Path(__file__).resolve().parent.parent
 

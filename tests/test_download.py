@@ -14,7 +14,7 @@ from conftest import edit
 from release_server import ReleaseServer, built_tables, changelog, refused_url
 
 import usc_events
-from usc_events.fetch import (
+from usc_events.releases.download import (
     DownloadError,
     StaleIndexWarning,
     UnknownVersion,
@@ -24,7 +24,7 @@ from usc_events.fetch import (
     clear_cache,
     download,
 )
-from usc_events.release import make_release
+from usc_events.releases.make import make_release
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,11 @@ import pytest
 from conftest import write_corpus
 
 import usc_events
-from usc_events.build import build, write
-from usc_events.columns import columns, model
-from usc_events.export import export, link_tables
-from usc_events.query import Corpus
+from usc_events.build.builder import build
+from usc_events.query.corpus import Corpus
+from usc_events.schema.columns import columns, model
+from usc_events.store.export import export, link_tables
+from usc_events.store.parquet import write
 
 TABLES = usc_events.tables()
 

@@ -2,7 +2,7 @@
 
 The plain checker (``benchmarks/plain.py``) validates each row with its pydantic
 model and checks the cross-table rules with Python sets and slicing; the
-benchmark times it against :func:`usc_events.checks.check_corpus`. Here both
+benchmark times it against :func:`usc_events.build.rules.check_corpus`. Here both
 run on small synthetic corpora (``benchmarks/generate.py``), intact and broken
 at random, and must report the same findings.
 """
@@ -22,10 +22,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from usc_events.build import build
-from usc_events.checks import check_corpus
-from usc_events.columns import arrow_schema, columns
-from usc_events.textspans import contains_pairwise, span_mismatches
+from usc_events.build.builder import build
+from usc_events.build.rules import check_corpus
+from usc_events.build.span_kernels import contains_pairwise, span_mismatches
+from usc_events.schema.columns import arrow_schema, columns
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -68,7 +68,7 @@ def test_a_generated_yaml_corpus_builds(tmp_path: Path, monkeypatch: pytest.Monk
     records = generate.write_yaml(tables, tmp_path / "data")
     built = build(tmp_path / "data").tables
     # Large corpora are parsed by worker processes; here too, when the threshold is lowered.
-    monkeypatch.setattr("usc_events.yamlpool.MIN_BYTES", 0)
+    monkeypatch.setattr("usc_events.build.yaml_pool.MIN_BYTES", 0)
     in_workers = build(tmp_path / "data").tables
     assert all(in_workers[t].equals(built[t], check_metadata=True) for t in built)
     assert records == sum(tables[t].num_rows for t in generate.sizes(300))

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pytest
 
 import usc_events
-from usc_events.columns import arrow_schema, columns, pandera_schema
-from usc_events.schema import TABLE_MODELS
+from usc_events.schema.columns import arrow_schema, columns, pandera_schema
+from usc_events.schema.models import TABLE_MODELS
 
 PACKAGE = Path(usc_events.__file__).parent
 

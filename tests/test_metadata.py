@@ -14,18 +14,19 @@ import pytest
 import yaml
 from release_server import built_tables, changelog
 
-from usc_events.build import build, compare
-from usc_events.columns import columns, model
-from usc_events.datapackage import (
+from usc_events.build.builder import build
+from usc_events.releases.make import make_release
+from usc_events.schema.columns import columns, model
+from usc_events.schema.models import TABLE_MODELS
+from usc_events.store.load import bundled_folder as data_dir
+from usc_events.store.metadata import (
     LICENSE_ID,
     TITLE,
     datapackage,
     stale_metadata,
     xsd_pattern,
 )
-from usc_events.load import data_dir
-from usc_events.release import make_release
-from usc_events.schema import TABLE_MODELS
+from usc_events.store.parquet import compare
 
 ROOT = Path(__file__).resolve().parents[1]
 CFF_SCHEMA = Path(__file__).resolve().parent / "data" / "cff-schema-1.2.0.json"

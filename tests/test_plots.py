@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 import usc_events
-from usc_events import plots
-from usc_events.query import Corpus
+from usc_events.query import plots
+from usc_events.query.corpus import Corpus
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -15,9 +15,9 @@ import yaml
 from conftest import write_corpus
 from typer.testing import CliRunner
 
-from usc_events.build import build
-from usc_events.cli import app
-from usc_events.propose import KnownActor, find_dates, find_mentions, propose
+from usc_events.build.builder import build
+from usc_events.cli.app import app
+from usc_events.contrib.propose import KnownActor, find_dates, find_mentions, propose
 
 ARTICLE = (
     "Trade talks resume in Lisbon\n"

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 import usc_events
-from usc_events.query import Ambiguous, Corpus, NotFound, QueryError
+from usc_events.query.corpus import Ambiguous, Corpus, NotFound, QueryError
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from usc_events.sentences import sentence_around, sentence_bounds
-from usc_events.textmatch import closest, fold, key, words
-from usc_events.window import Window, parse_date
+from usc_events.matching import closest, fold, key, words
+from usc_events.query.sentences import sentence_around, sentence_bounds
+from usc_events.query.windows import Window, parse_date
 
 
 def test_fold_drops_case_accents_and_typographic_quotes() -> None:

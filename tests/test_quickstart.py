@@ -8,7 +8,7 @@ The page (``docs/quickstart.md``) is read like a notebook:
   Python block with no text block after it just runs; a text block that does not
   follow a Python block is an error, so the page cannot show output nobody checks.
 - a ```` ```console ```` block is a terminal transcript: ``$ usc-events ...`` runs the
-  installed command line (``python -m usc_events.cli`` with the arguments split as a
+  installed command line (``python -m usc_events.cli.app`` with the arguments split as a
   shell would), and the lines up to the next ``$`` are what it prints: standard
   output, then standard error. ``$ echo $?`` prints the exit status of the command
   before it; a command that fails without an ``$ echo $?`` after it shows

@@ -13,8 +13,8 @@ import pytest
 from conftest import edit
 from release_server import CHANGELOG, built_tables, changelog
 
-from usc_events.datapackage import write_metadata
-from usc_events.release import ReleaseError, changelog_entry, make_release, version_key
+from usc_events.releases.make import ReleaseError, changelog_entry, make_release, version_key
+from usc_events.store.metadata import write_metadata
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from usc_events.columns import Column, arrow_schema, columns, model
-from usc_events.schema import TABLE_MODELS
+from usc_events.schema.columns import Column, arrow_schema, columns, model
+from usc_events.schema.models import TABLE_MODELS
 
 #: Text that tends to break naive pipelines: curly quotes, NBSP, ellipsis, CJK, RTL, emoji.
 TRICKY = "“”‘’\u00a0…—–漢正汉字عربي🙂 \t\nabcXYZ\"'\\"

@@ -13,7 +13,7 @@ import pyarrow.dataset as ds
 import pytest
 
 import usc_events
-from usc_events.scan import NULL_PARTITION, PARTITION, scan, write_partitioned
+from usc_events.store.scan import NULL_PARTITION, PARTITION, scan, write_partitioned
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -54,7 +54,7 @@ def test_dated_tables_are_split_by_year_with_undated_rows_apart(root: Path) -> N
 
 @pytest.mark.parametrize("table", ["statements", "meetings", "actors", "evidence", "documents"])
 def test_every_backend_reads_back_the_same_rows(root: Path, table: str) -> None:
-    from usc_events.columns import model
+    from usc_events.schema.columns import model
 
     key = model(table).primary_key
     original = CORPUS[table].sort_by(key)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from usc_events import TABLE_NAMES
-from usc_events.columns import (
+from usc_events.schema.columns import (
     arrow_schema,
     columns,
     contribution_json_schema,
@@ -18,7 +18,7 @@ from usc_events.columns import (
     model,
     pandera_schema,
 )
-from usc_events.schema import TABLE_MODELS
+from usc_events.schema.models import TABLE_MODELS
 
 TABLES = list(TABLE_MODELS)
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import write_corpus
 from typer.testing import CliRunner
 
-from usc_events.cli import app
+from usc_events.cli.app import app
 
 TEXT_B = (
     "LISBON — Gamma Adviser met Alpha Minister in Lisbon on 4 March 2025. "

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from usc_events.build.yaml_pool import YamlReader
+from usc_events.build.yaml_reader import YamlData, read_yaml
 from usc_events.errors import DataInvalid
-from usc_events.yamlfile import YamlData, read_yaml
-from usc_events.yamlpool import YamlReader
 
 FILES = {
     "a.yaml": "- id: one\n  when: 2025-01-20\n  tags: [x, y]\n- id: two\n  n: 3\n",

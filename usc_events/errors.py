@@ -1,7 +1,10 @@
-"""Error types: every problem found in the data is a :class:`Violation`.
+"""Every exception type of usc-events, and the catalogue of error codes.
 
-A violation names where it is (file and line), which record and field, and what
-was expected, so that a contributor can fix it without reading any code.
+Every problem found in the data is a :class:`Violation`: it names where it is (file,
+line, column), which record and field, what was expected, and its code, one of
+:data:`ERROR_CODES`, each with the one meaning the docs' error page lists. Every other
+error is a :class:`UscEventsError` subclass defined here, so ``except UscEventsError``
+catches all that the library raises on purpose.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ class Violation:
     value: Any = dataclasses.field(default=None, compare=False)
     hint: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.code not in ERROR_CODES and self.code not in schema_error_types():
+            raise ValueError(f"{self.code!r} is not an error code of usc_events.errors.ERROR_CODES")
+
     @property
     def where(self) -> str:
         """``file:line:column``, as far as they are known."""
@@ -83,3 +90,127 @@ def _sort_key(v: Violation) -> tuple[str, int, int, str, str, str]:
 
 class TableCorrupt(UscEventsError):
     """A packaged table does not match its manifest (size, hash or row count)."""
+
+
+class UnknownTable(UscEventsError, ValueError):
+    """A table name that is not one of the data model's; the message suggests the closest."""
+
+    def __init__(self, table: object, known: tuple[str, ...]) -> None:
+        from usc_events.matching import closest, did_you_mean
+
+        self.table = table
+        hint = did_you_mean(closest(str(table), known, limit=1)) if isinstance(table, str) else None
+        super().__init__(f"unknown table {table!r}; the tables are: {', '.join(known)}"
+                         + (f"; {hint}" if hint else ""))
+
+
+class QuoteNotLocated(UscEventsError, ValueError):
+    """The quote is absent, ambiguous, or its occurrence number is out of range.
+
+    ``reason`` says what is wrong, ``hint`` (when there is one) how to fix it.
+    """
+
+    def __init__(self, reason: str, hint: str | None = None) -> None:
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{reason}; {hint}" if hint else reason)
+
+
+class UsageProblem(UscEventsError):
+    """A command was given something it cannot check (exit code 2)."""
+
+
+class NotFound(UscEventsError, LookupError):
+    """Nothing in the corpus matches what was asked for (the message says what is close)."""
+
+
+class Ambiguous(UscEventsError, LookupError):
+    """A name matches more than one record; the message lists them."""
+
+
+class QueryError(UscEventsError, ValueError):
+    """A query that cannot be run: an unknown table or column, or SQL DuckDB rejects."""
+
+
+class ReleaseError(UscEventsError):
+    """A release cannot be made: the input is incomplete or would change a released version."""
+
+
+class DownloadError(UscEventsError):
+    """A release file could not be fetched or did not verify; the message names it and why."""
+
+
+class Unreachable(DownloadError):
+    """The server could not be reached (refused, unresolved, timed out)."""
+
+
+class UnknownVersion(DownloadError):
+    """The requested data version is not in the release index."""
+
+
+class StaleIndexWarning(UserWarning):
+    """The server could not be reached, so the cached index (maybe outdated) was used."""
+
+
+#: Every code of the project's own rules that a :class:`Violation` may carry, with its
+#: one meaning. A value that the contribution schema rejects carries pydantic's error
+#: type instead (see :func:`schema_error_types`).
+ERROR_CODES: dict[str, str] = {
+    # files and their layout
+    "missing-file": "A file or folder that the data layout requires is absent.",
+    "missing-metadata": "A source text has no metadata file beside it, or the other way round.",
+    "unknown-table": "A folder under records/ is not the name of a table.",
+    "empty-file": "A file holds nothing: no text, no records.",
+    "unreadable": "A file cannot be read (permissions, or it is not a file).",
+    "file-too-large": "A data file is larger than the reader accepts.",
+    "encoding": "A file is not valid UTF-8.",
+    "file-shape": "A record file is not a list of records (or a metadata file not a mapping).",
+    "type": "An item of a record list is not a mapping of field: value.",
+    "version": "A version is not a semantic version MAJOR.MINOR.PATCH.",
+    # YAML and CSV syntax
+    "yaml-syntax": "A YAML file cannot be parsed.",
+    "yaml-tag": "A YAML file uses a tag (!!python, !custom), which data files do not allow.",
+    "yaml-alias": "A YAML file uses anchors or aliases, which data files do not allow.",
+    "yaml-merge": "A YAML file uses a merge key (<<), which data files do not allow.",
+    "yaml-key": "A YAML mapping key is not a plain string.",
+    "yaml-value": "A YAML value is not plain data (a mapping, a list or a core scalar).",
+    "duplicate-key": "A YAML mapping gives the same key twice.",
+    "csv-syntax": "A CSV file cannot be parsed (an unclosed quote, a NUL byte).",
+    "csv-ragged": "A CSV row has more or fewer cells than the header.",
+    "csv-header": "A CSV header names a column its table does not have, lacks a required "
+                  "one, or repeats one.",
+    # values of one column
+    "missing-column": "A table lacks a column of its definition.",
+    "required": "A required value is empty.",
+    "pattern": "A value does not match its column's pattern (an id, a language code…).",
+    "min-length": "A text or list is shorter than its column allows.",
+    "minimum": "A number is below its column's minimum.",
+    "enum": "A value is not one of its controlled vocabulary's.",
+    "duplicate-id": "Two records of one table have the same id.",
+    # rules across columns and tables
+    "interval-order": "An interval ends before it starts.",
+    "interval-incomplete": "An interval has one bound where the table needs both or neither.",
+    "date-basis": "A record's dates and its date_basis disagree: dates without a basis, "
+                  "or a basis without dates.",
+    "inference-note": "A record whose dates are inferred has no note giving the reasoning.",
+    "value-unit": "A position has a value without a unit, or a unit without a value.",
+    "foreign-key": "A reference names no record of the table it points to.",
+    "no-evidence": "A curated record has no evidence row.",
+    "quote": "An evidence quote is not in its document, is ambiguous, or its occurrence "
+             "number is out of range.",
+    "span-mismatch": "An evidence row's offsets do not give its quote: text[start:end] != quote.",
+    "quote-not-in-evidence": "A direct quote's text is not inside any of its evidence spans.",
+    "needs-review": "A drafted record still carries its NEEDS REVIEW note.",
+}
+
+
+def schema_error_types() -> frozenset[str]:
+    """The error types of pydantic, which a value rejected by a contribution schema carries.
+
+    Each is documented by pydantic (``missing``, ``string_type``, ``extra_forbidden``…).
+    """
+    from typing import get_args
+
+    from pydantic_core.core_schema import ErrorType
+
+    return frozenset(get_args(ErrorType))

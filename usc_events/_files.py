@@ -1,0 +1,127 @@
+"""Files: the one place that writes atomically, hashes files and names plain file names.
+
+Every file usc-events writes goes through :func:`write_atomically` (bytes or text into
+a temporary file beside the target, then one rename) or :func:`replace_folder` (a whole
+folder staged beside the target, then swapped in), so a reader never sees half a file
+and a failure leaves the previous version in place. Files get the user's umask, like
+any other program's, never the 0600 of a temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+#: A plain file name: no folder part, no leading dot, nothing a path could escape with.
+PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$")
+
+
+def is_plain_name(name: object) -> bool:
+    """Whether ``name`` is a plain file name (no ``/``, ``..``, drive or leading dot)."""
+    return isinstance(name, str) and bool(PLAIN_NAME.match(name)) and ".." not in name
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def default_mode(folder: bool = False) -> int:
+    """The mode a new file (0666) or folder (0777) gets under the user's umask."""
+    return (0o777 if folder else 0o666) & ~_umask()
+
+
+def write_atomically(path: Path, content: bytes | str) -> Path:
+    """Write ``content`` to ``path`` through a temporary file beside it and one rename."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, default_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@contextmanager
+def staged_file(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that becomes ``path`` when the block succeeds.
+
+    For writers that want a file name (SQLite, DuckDB, matplotlib) rather than bytes.
+    """
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+                                         dir=path.parent)
+    os.close(handle)
+    staging = Path(temporary)
+    staging.unlink()
+    try:
+        yield staging
+        os.chmod(staging, default_mode())
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+
+
+def replace_folder(target: Path, fill: Callable[[Path], None], prefix: str = ".build-") -> None:
+    """Fill a new folder beside ``target`` with ``fill``, then put it in ``target``'s place.
+
+    The old folder is renamed away only once the new one is complete, and removed after;
+    if ``fill`` fails, nothing of the new folder stays and ``target`` is untouched.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    try:
+        os.chmod(staging, default_mode(folder=True))
+        fill(staging)
+        if target.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f"{prefix}old-", dir=target.parent))
+            retired.rmdir()
+            os.replace(target, retired)
+            os.replace(staging, target)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_files_into(folder: Path, fill: Callable[[Path], None],
+                     prefix: str = ".export-") -> list[Path]:
+    """Write files with ``fill`` into a staging folder, then move each into ``folder``.
+
+    Files of the same names in ``folder`` are replaced one by one, each by a rename;
+    nothing else in ``folder`` is touched, and a failing ``fill`` leaves it as it was.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    try:
+        fill(staging)
+        written = []
+        for path in sorted(staging.iterdir()):
+            os.chmod(path, default_mode())
+            target = folder / path.name
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,204 @@
+"""Commands for data releases: ``release``, ``download``, ``versions`` and ``cache``.
+
+:func:`register` adds them to the ``usc-events`` app. Faults (a file that cannot be
+fetched or verified, an unknown version) end with one line on stderr and exit 1,
+through the app's ``main``; a malformed argument is a usage error (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Base URL of the releases [default: $USC_EVENTS_DATA_URL, "
+                               "else the documented placeholder]."),
+]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Cache folder [default: $USC_EVENTS_CACHE_DIR, else the "
+                                     "user cache folder]."),
+]
+
+
+def _version_argument(value: str | None) -> str | None:
+    from usc_events.releases.download import check_version
+
+    if value is None:
+        return None
+    try:
+        return check_version(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _warn(caught: list[warnings.WarningMessage]) -> None:
+    for warning in caught:
+        err.print(f"warning: {warning.message}", highlight=False, markup=False)
+
+
+def release(
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="The release folder (created if need be).")
+    ],
+    tables: Annotated[
+        Path | None,
+        typer.Option("--tables", help="A folder written by 'usc-events build' "
+                                      "[default: the tables shipped in the package]."),
+    ] = None,
+    changelog: Annotated[
+        Path, typer.Option("--changelog", help="The changelog holding the version's entry.")
+    ] = Path("CHANGELOG.md"),
+) -> None:
+    """Pack the built tables, datapackage.json and a release manifest as a new data version."""
+    from usc_events.releases.make import INDEX, make_release
+
+    made = make_release(out_dir, tables, changelog)
+    size = sum(int(entry["bytes"]) for entry in made.files.values())
+    if not made.written:
+        out.print(f"Data version {made.version} is already released in {out_dir} with the same "
+                  "tables; nothing was written.", highlight=False)
+        return
+    out.print(f"Released data version {made.version}: {len(made.files)} files ({size} bytes) in "
+              f"{out_dir / made.version}; {INDEX} lists it (latest: {made.latest}).",
+              highlight=False)
+
+
+def download(
+    version: Annotated[
+        str | None,
+        typer.Argument(help="A data version such as 0.1.0, or 'latest'.",
+                       callback=_version_argument),
+    ] = "latest",
+    url: UrlOption = None,
+    cache_dir: CacheOption = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress",
+                     help="Show a progress bar [default: when stderr is a terminal]."),
+    ] = None,
+) -> None:
+    """Download a data version into the cache, verifying every file; print its folder."""
+    from usc_events.releases.download import download as fetch
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        folder = fetch(version or "latest", base_url=url, cache_dir=cache_dir,
+                       progressbar=progress)
+    _warn(caught)
+    out.print(str(folder), highlight=False, markup=False)
+
+
+def versions(
+    url: UrlOption = None,
+    cache_dir: CacheOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The data versions on the server, which of them are cached, and the bundled one."""
+    from usc_events.releases.download import cached_versions, fetch_index
+    from usc_events.releases.make import version_key
+    from usc_events.settings import data_url
+
+    index, stale = fetch_index(url, cache_dir)
+    cached = {c.version: c for c in cached_versions(cache_dir)}
+    bundled = _bundled_version()
+    rows: list[dict[str, Any]] = []
+    for version in sorted(index["versions"], key=version_key, reverse=True):
+        entry = index["versions"][version]
+        here = cached.get(version)
+        rows.append({
+            "version": version,
+            "schema_version": entry.get("schema_version"),
+            "created": entry.get("created"),
+            "latest": version == index.get("latest"),
+            "cached": here is not None and here.problem is None,
+            "bundled": version == bundled,
+        })
+    if as_json:
+        out.print_json(json.dumps({"source": data_url(url), "stale": stale,
+                                   "latest": index.get("latest"), "bundled": bundled,
+                                   "versions": rows}))
+        return
+    if stale:
+        err.print(f"warning: cannot reach {data_url(url)}; showing the index cached by the last "
+                  "download", highlight=False, markup=False)
+    listing = Table(title=f"Data versions at {data_url(url)}")
+    for column in ("version", "schema", "created", ""):
+        listing.add_column(column)
+    for row in rows:
+        notes = [name for name in ("latest", "cached", "bundled") if row[name]]
+        listing.add_row(row["version"], row["schema_version"] or "?", row["created"] or "?",
+                        ", ".join(notes))
+    out.print(listing)
+
+
+def _bundled_version() -> str | None:
+    from usc_events.errors import TableCorrupt
+    from usc_events.releases.versions import manifest
+
+    try:
+        return str(manifest()["dataset_version"])
+    except TableCorrupt:
+        return None
+
+
+cache_app = typer.Typer(help="List or clear the downloaded data versions.",
+                        no_args_is_help=True)
+
+
+@cache_app.command("list")
+def cache_list(cache_dir: CacheOption = None) -> None:
+    """The data versions in the cache, with their size and state."""
+    from usc_events.releases.download import cached_versions
+    from usc_events.settings import cache_dir as resolve
+
+    found = cached_versions(cache_dir)
+    folder = resolve(cache_dir)
+    if not found:
+        out.print(f"No data versions in the cache ({folder}).", highlight=False)
+        return
+    listing = Table(title=f"Cache: {folder}")
+    for column in ("version", "bytes", "state"):
+        listing.add_column(column)
+    for entry in found:
+        listing.add_row(entry.version, str(entry.bytes),
+                        "verified" if entry.problem is None else f"incomplete: {entry.problem}")
+    out.print(listing)
+
+
+@cache_app.command("clear")
+def cache_clear(
+    version: Annotated[
+        str | None,
+        typer.Argument(help="Only this data version [default: every version].",
+                       callback=_version_argument),
+    ] = None,
+    cache_dir: CacheOption = None,
+) -> None:
+    """Delete one cached data version, or all of them."""
+    from usc_events.releases.download import clear_cache
+
+    removed = clear_cache(version, cache_dir)
+    out.print(f"Removed {', '.join(removed)}." if removed else "The cache holds nothing to remove.",
+              highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the release commands to ``app``."""
+    app.command()(release)
+    app.command()(download)
+    app.command()(versions)
+    app.add_typer(cache_app, name="cache")
+
+
+__all__ = ["register"]

@@ -1,0 +1,2 @@
+"""For contributors: validation, templates, JSON Schemas and drafts from articles.
+"""

@@ -1,0 +1,2 @@
+"""Pages the docs site generates from the tables: data dictionary, datasheet.
+"""

@@ -1,0 +1,2 @@
+"""The analysts' helpers: the corpus, date windows, sentences and plots.
+"""

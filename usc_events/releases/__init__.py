@@ -1,0 +1,2 @@
+"""Data versions: packing a release, downloading one, and the local cache.
+"""

@@ -1,0 +1,558 @@
+"""The table definitions: one pydantic model per table, and nothing else.
+
+Each model is the single definition of its table. Its fields, in order, are the
+table's columns; ``Annotated`` markers carry what the type alone cannot say
+(foreign keys, columns the build derives). The Arrow schema, the pandera schema,
+the JSON Schema of the contribution files and the data dictionary are all derived
+from these models by :mod:`usc_events.schema.columns`; nothing here is written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = "1.0.0"
+
+# --- identifier patterns ---------------------------------------------------------
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PARTICIPANT_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$"
+EVIDENCE_ID_PATTERN = r"^ev-[0-9a-f]{12}$"
+PASSAGE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*@[0-9]+$"
+RECORD_REF_PATTERN = (
+    r"^(actors|roles|topics|meetings|meeting_participants|statements|positions):"
+    r"[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+)
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+ParticipantId = Annotated[str, StringConstraints(pattern=PARTICIPANT_ID_PATTERN)]
+EvidenceId = Annotated[str, StringConstraints(pattern=EVIDENCE_ID_PATTERN)]
+PassageId = Annotated[str, StringConstraints(pattern=PASSAGE_ID_PATTERN)]
+RecordRef = Annotated[str, StringConstraints(pattern=RECORD_REF_PATTERN)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$")]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2})?$")]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+CameoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
+FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+# --- markers read by usc_events.schema.columns ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """The column (or each item of a list column) refers to ``table``'s primary key."""
+
+    table: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """The build computes this column; contributors never write it."""
+
+    how: str
+
+
+# --- controlled vocabularies -----------------------------------------------------------
+
+
+class Vocabulary(StrEnum):
+    """A controlled vocabulary: each member is a string value with a stated meaning.
+
+    Members are written ``name = "value", "meaning"``; the value is what the tables
+    store, the meaning is what the data dictionary prints beside it.
+    """
+
+    #: What the value means, in a sentence.
+    meaning: str
+
+    def __new__(cls, value: str, meaning: str = "") -> Vocabulary:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+
+class DocumentKind(Vocabulary):
+    """What sort of text a source document is."""
+
+    news_report = "news_report", "A report of events, by the outlet's own writers or uncredited."
+    wire_rewrite = (
+        "wire_rewrite",
+        "A report that credits its account to a news agency (e.g. AP) and retells it.",
+    )
+    analysis = "analysis", "A piece that explains, argues or predicts rather than reports."
+    opinion = "opinion", "A comment or editorial stating the writer's own view."
+    official_statement = (
+        "official_statement",
+        "A text issued by a government body or other actor in its own name.",
+    )
+
+
+class PassageKind(Vocabulary):
+    """A part of a document that is not reporting: boilerplate around the content."""
+
+    # The member shadows str.title; harmless.
+    title = "title", "A headline, or a repeated copy of it."  # type: ignore[assignment]
+    byline = "byline", "The author line, with a date where it carries one."
+    dateline = "dateline", "The place or date line that opens a report."
+    caption = "caption", "A photo caption or picture credit."
+    author_bio = "author_bio", "A box about the author."
+    subscription_prompt = (
+        "subscription_prompt",
+        "An invitation to subscribe to or follow the outlet.",
+    )
+    comment_form = "comment_form", "A reader-comment form."
+    navigation = "navigation", "Page navigation, buttons or other page furniture."
+
+
+class ActorKind(Vocabulary):
+    """What sort of actor a record is."""
+
+    person = "person", "An individual human being."
+    state = "state", "A country acting as a whole (e.g. China, the United States)."
+    government_body = (
+        "government_body",
+        "A ministry, office, legislature, transition team or other public body.",
+    )
+    political_party = "political_party", "A political party or one of its organs."
+    company = "company", "A business firm."
+    platform = "platform", "An online service, e.g. a social-media platform such as TikTok or X."
+    organization = (
+        "organization",
+        "A business association, NGO or other body that is none of the above.",
+    )
+    group = "group", "A set of people the sources name only collectively (e.g. a delegation)."
+
+
+class MeetingKind(Vocabulary):
+    """The form an encounter took."""
+
+    meeting = "meeting", "Actors meet in person."
+    phone_call = "phone_call", "Actors speak by telephone."
+    visit = "visit", "An actor travels to a place or a host; the trip as a whole."
+    ceremony = "ceremony", "A formal public occasion, e.g. an inauguration."
+
+
+class ParticipantRole(Vocabulary):
+    """An actor's part in a meeting."""
+
+    host = "host", "Receives the other participants."
+    guest = "guest", "Is received by a host."
+    participant = "participant", "Takes part, the sources not saying who hosts."
+    attendee = "attendee", "Is present at a ceremony or event without being one of its principals."
+
+
+class PloverEvent(Vocabulary):
+    """PLOVER event types (Political Language Ontology for Verifiable Event Records)."""
+
+    AGREE = "AGREE", "Agree to, or sign, an agreement."
+    CONSULT = "CONSULT", "Meet, visit, telephone or otherwise consult."
+    SUPPORT = "SUPPORT", "Express support, praise or endorsement."
+    CONCEDE = "CONCEDE", "Make a concession, ease restrictions."
+    COOPERATE = "COOPERATE", "Cooperate economically, militarily or in other material ways."
+    AID = "AID", "Provide economic, military or humanitarian aid."
+    RETREAT = "RETREAT", "Withdraw, demobilise or back down."
+    REQUEST = "REQUEST", "Request, demand or appeal for something."
+    ACCUSE = "ACCUSE", "Criticise, accuse, denounce or blame."
+    REJECT = "REJECT", "Reject or refuse a proposal, demand or accusation."
+    THREATEN = "THREATEN", "Threaten sanctions, force or other harm."
+    PROTEST = "PROTEST", "Demonstrate, strike or boycott."
+    SANCTION = "SANCTION", "Reduce or break relations, impose sanctions or an embargo."
+    MOBILIZE = "MOBILIZE", "Mobilise or put military or police forces on alert."
+    COERCE = "COERCE", "Use non-lethal coercion: seizures, arrests, expulsions, cyber attacks."
+    ASSAULT = "ASSAULT", "Use violence."
+
+
+class DateBasis(Vocabulary):
+    """How a record's date interval was obtained."""
+
+    stated = "stated", "The sources state the day or the interval."
+    inferred = (
+        "inferred",
+        "The curator bounded the interval from what the sources say; the note says how.",
+    )
+
+
+class StatementKind(Vocabulary):
+    """Whether the source quotes the speaker's words or reports their sense."""
+
+    direct_quote = "direct_quote", "The source prints the speaker's own words in quotation marks."
+    paraphrase = "paraphrase", "The source reports the sense of what was said, not the words."
+
+
+class Channel(Vocabulary):
+    """The medium through which a statement was made."""
+
+    in_person = "in_person", "Said face to face, at a meeting or on a visit."
+    phone_call = "phone_call", "Said during a telephone call."
+    social_media_post = "social_media_post", "Posted on a social-media platform, e.g. X."
+    foreign_ministry_readout = (
+        "foreign_ministry_readout",
+        "Known from a foreign ministry's account of the event.",
+    )
+    transition_team_readout = (
+        "transition_team_readout",
+        "Known from the US presidential transition team's account.",
+    )
+    press_conference = "press_conference", "Said at a press conference or briefing."
+    official_statement = "official_statement", "Issued as a statement in the actor's name."
+    campaign_speech = "campaign_speech", "Said or promised during an election campaign."
+    unspecified = "unspecified", "The sources do not say how it was made known."
+
+
+class Stance(Vocabulary):
+    """An actor's attitude towards a policy issue."""
+
+    support = "support", "In favour of what the topic names."
+    oppose = "oppose", "Against what the topic names."
+    mixed = "mixed", "In favour of some aspects and against others."
+    conditional = "conditional", "In favour only on a condition the sources state."
+    neutral = "neutral", "Takes neither side, as the sources put it."
+
+
+class PositionStatus(Vocabulary):
+    """How firmly a position is held, as the sources put it."""
+
+    stated = (
+        "stated",
+        "The actor, or the document writing about the actor, says the actor holds it.",
+    )
+    pledged = "pledged", "The actor has promised to act on it."
+    enacted = "enacted", "The actor has put it into effect."
+    described_by_analyst = (
+        "described_by_analyst",
+        "Only an analysis describes the actor's conduct or view so; the actor is not "
+        "reported stating it.",
+    )
+    expected_by_analyst = (
+        "expected_by_analyst",
+        "Only a writer's expectation or prediction, not something that happened.",
+    )
+
+
+class DiscrepancyKind(Vocabulary):
+    """How sources disagree."""
+
+    contradiction = "contradiction", "The sources state facts that cannot both be true."
+    inconsistent_detail = (
+        "inconsistent_detail",
+        "The sources agree on the event but differ in a detail (wording, attribution).",
+    )
+    doubtful_claim = (
+        "doubtful_claim",
+        "One source's claim that the other sources or the record call into question.",
+    )
+
+
+class RecordType(Vocabulary):
+    """The tables whose records evidence rows support."""
+
+    actors = "actors", "A row of the actors table."
+    roles = "roles", "A row of the roles table."
+    topics = "topics", "A row of the topics table."
+    meetings = "meetings", "A row of the meetings table."
+    meeting_participants = "meeting_participants", "A row of the meeting_participants table."
+    statements = "statements", "A row of the statements table."
+    positions = "positions", "A row of the positions table."
+    discrepancies = "discrepancies", "A row of the discrepancies table."
+
+
+# --- the tables ---------------------------------------------------------------------
+
+
+class Record(BaseModel):
+    """Base of every table model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    table: ClassVar[str]
+    primary_key: ClassVar[str]
+    #: True where every record must be supported by at least one evidence row.
+    needs_evidence: ClassVar[bool] = False
+    #: True where contributors attach evidence to the record in its YAML file.
+    takes_evidence: ClassVar[bool] = False
+    about: ClassVar[str]
+
+
+class Document(Record):
+    table = "documents"
+    primary_key = "document_id"
+    about = "One source text, verbatim, with its publication metadata."
+
+    document_id: Slug = Field(description="Stable identifier of the document.")
+    file_name: FileName = Field(description="The source file's own name, as shipped.")
+    title: str | None = Field(description="Headline as printed; null when the text has none.")
+    outlet: str | None = Field(description="Publishing outlet; null when the text names none.")
+    author: str | None = Field(description="Byline as printed; null when there is none.")
+    published_earliest: AwareDatetime | None = Field(
+        description="Earliest possible publication instant (UTC), the timezone taken into account."
+    )
+    published_latest: AwareDatetime | None = Field(
+        description="Latest possible publication instant (UTC)."
+    )
+    published_text: str | None = Field(
+        description="The publication date or time exactly as the document prints it."
+    )
+    dateline: str | None = Field(description="Dateline place, as printed (e.g. 'TAIPEI, Taiwan').")
+    kind: DocumentKind = Field(description="What sort of text this is.")
+    language: LanguageTag = Field(description="Language of the text (BCP 47, e.g. 'en').")
+    url: str | None = Field(description="Where the text was published, when known.")
+    note: str | None = Field(
+        default=None,
+        description="Curator's note: how the metadata was established, what is uncertain.",
+    )
+    text: Annotated[str, Derived("read from the source file, byte for byte")] = Field(
+        description="The full text, verbatim; evidence offsets count its code points."
+    )
+    sha256: Annotated[Sha256, Derived("sha256 of the source file's bytes")] = Field(
+        description="SHA-256 of the source file's bytes."
+    )
+
+
+class Passage(Record):
+    table = "passages"
+    primary_key = "passage_id"
+    about = "A span of a document that is boilerplate (caption, footer, bio…), not content."
+
+    passage_id: Annotated[PassageId, Derived("document_id@start")] = Field(
+        description="Identifier: the document id and the passage's start offset."
+    )
+    document_id: Annotated[Slug, ForeignKey("documents")] = Field(
+        description="The document the passage is in."
+    )
+    kind: PassageKind = Field(description="What the passage is.")
+    start: Annotated[int, Derived("located from the quote")] = Field(
+        ge=0, description="Offset of the first code point of the passage."
+    )
+    end: Annotated[int, Derived("located from the quote")] = Field(
+        ge=0, description="Offset one past the last code point of the passage."
+    )
+    quote: Text = Field(description="The passage, verbatim.")
+
+
+class Actor(Record):
+    table = "actors"
+    primary_key = "actor_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "A person, organisation, government body, company, platform or state."
+
+    actor_id: Slug = Field(description="Stable identifier, e.g. 'han-zheng'.")
+    name: Text = Field(description="Canonical name.")
+    kind: ActorKind = Field(description="What sort of actor this is.")
+    country: CountryCode | None = Field(
+        description="ISO 3166-1 alpha-2 code of the country the actor belongs to; null if none."
+    )
+    aliases: list[Text] = Field(
+        default_factory=list, description="Other names under which the sources refer to the actor."
+    )
+    description: Text = Field(description="A short description, from the sources.")
+    wikidata_id: WikidataId | None = Field(
+        default=None, description="Wikidata item, only where verified; otherwise null."
+    )
+    note: str | None = Field(default=None, description="Curator's note.")
+
+
+class Role(Record):
+    table = "roles"
+    primary_key = "role_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "An actor holding a post in or for another actor over time."
+
+    role_id: Slug = Field(description="Stable identifier of the role.")
+    actor_id: Annotated[Slug, ForeignKey("actors")] = Field(description="Who holds the post.")
+    organization_id: Annotated[Slug, ForeignKey("actors")] = Field(
+        description="The state, body or company in or for which the post is held."
+    )
+    title: Text = Field(description="The post, as the sources name it.")
+    start: dt.date | None = Field(
+        default=None, description="First day the post is held, when the sources bound it."
+    )
+    end: dt.date | None = Field(
+        default=None, description="Last day the post is held, when the sources bound it."
+    )
+    note: str | None = Field(default=None, description="Curator's note, e.g. how dates were bound.")
+
+
+class Topic(Record):
+    table = "topics"
+    primary_key = "topic_id"
+    takes_evidence = True
+    about = "An entry of the controlled vocabulary of policy issues."
+
+    topic_id: Slug = Field(description="Stable identifier, e.g. 'tariffs'.")
+    label: Text = Field(description="Human-readable label.")
+    description: Text = Field(description="What the topic covers.")
+
+
+class Meeting(Record):
+    table = "meetings"
+    primary_key = "meeting_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "An encounter: an in-person meeting, a phone call, a visit or a ceremony."
+
+    meeting_id: Slug = Field(description="Stable identifier of the encounter.")
+    kind: MeetingKind = Field(description="The form the encounter took.")
+    title: Text = Field(description="A short descriptive title.")
+    location: str | None = Field(description="Where it took place, when the sources say.")
+    date_earliest: dt.date = Field(description="Earliest day on which it can have taken place.")
+    date_latest: dt.date = Field(description="Latest day on which it can have taken place.")
+    date_basis: DateBasis = Field(
+        description="Whether the sources state the interval or it is inferred."
+    )
+    summary: Text = Field(description="What the sources say happened.")
+    plover_event: PloverEvent = Field(description="PLOVER event type, for interoperability.")
+    cameo_code: CameoCode = Field(description="CAMEO event code, for interoperability.")
+    note: str | None = Field(
+        default=None, description="Curator's note, e.g. the reasoning for an inferred date."
+    )
+
+
+class MeetingParticipant(Record):
+    table = "meeting_participants"
+    primary_key = "participant_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "One actor taking part in one meeting."
+
+    participant_id: Annotated[ParticipantId, Derived("meeting_id.actor_id")] = Field(
+        description="Identifier: the meeting id and the actor id joined by a dot."
+    )
+    meeting_id: Annotated[Slug, ForeignKey("meetings")] = Field(description="The meeting.")
+    actor_id: Annotated[Slug, ForeignKey("actors")] = Field(description="The participant.")
+    role: ParticipantRole = Field(description="The participant's part in the meeting.")
+    note: str | None = Field(default=None, description="Curator's note.")
+
+
+class Statement(Record):
+    table = "statements"
+    primary_key = "statement_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "Something an actor said or wrote: a direct quote or an attributed paraphrase."
+
+    statement_id: Slug = Field(description="Stable identifier of the statement.")
+    speaker_id: Annotated[Slug, ForeignKey("actors")] = Field(description="Who said it.")
+    kind: StatementKind = Field(description="Direct quote (the speaker's words) or paraphrase.")
+    text: Text = Field(
+        description="For a direct quote, the quoted words exactly; for a paraphrase, its sense."
+    )
+    meeting_id: Annotated[Slug | None, ForeignKey("meetings")] = Field(
+        default=None,
+        description="The meeting at which it was said, when the sources tie it to one.",
+    )
+    channel: Channel = Field(description="The medium through which it was made.")
+    date_earliest: dt.date | None = Field(
+        default=None, description="Earliest day it can have been said."
+    )
+    date_latest: dt.date | None = Field(
+        default=None, description="Latest day it can have been said."
+    )
+    date_basis: DateBasis | None = Field(
+        default=None, description="Whether the interval is stated or inferred; null when undated."
+    )
+    topic_ids: Annotated[list[Slug], ForeignKey("topics")] = Field(
+        default_factory=list, description="The topics it is about."
+    )
+    note: str | None = Field(default=None, description="Curator's note.")
+
+
+class Position(Record):
+    table = "positions"
+    primary_key = "position_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "An actor's stance on a policy issue."
+
+    position_id: Slug = Field(description="Stable identifier of the position.")
+    actor_id: Annotated[Slug, ForeignKey("actors")] = Field(description="Who holds the position.")
+    topic_id: Annotated[Slug, ForeignKey("topics")] = Field(description="The issue.")
+    stance: Stance = Field(description="The attitude towards the issue.")
+    summary: Text = Field(description="The position, in a sentence.")
+    status: PositionStatus = Field(
+        description=(
+            "Stated, pledged or enacted by the actor; or only described or expected "
+            "(a prediction) by an analyst."
+        )
+    )
+    value: float | None = Field(default=None, description="A number the position names, e.g. 60.")
+    unit: str | None = Field(default=None, description="The unit of value, e.g. 'percent'.")
+    date_earliest: dt.date | None = Field(default=None, description="Earliest day it is attested.")
+    date_latest: dt.date | None = Field(default=None, description="Latest day it is attested.")
+    date_basis: DateBasis | None = Field(
+        default=None, description="Whether the interval is stated or inferred; null when undated."
+    )
+    note: str | None = Field(default=None, description="Curator's note.")
+
+
+class Discrepancy(Record):
+    table = "discrepancies"
+    primary_key = "discrepancy_id"
+    needs_evidence = True
+    takes_evidence = True
+    about = "A point on which sources disagree, or a claim that is doubtful."
+
+    discrepancy_id: Slug = Field(description="Stable identifier of the discrepancy.")
+    kind: DiscrepancyKind = Field(description="How the sources disagree.")
+    summary: Text = Field(description="What the disagreement is.")
+    record_refs: list[RecordRef] = Field(
+        default_factory=list,
+        description="The records concerned, each as 'table:id' (e.g. 'meetings:han-vance').",
+    )
+    note: str | None = Field(default=None, description="Curator's note.")
+
+
+class Evidence(Record):
+    table = "evidence"
+    primary_key = "evidence_id"
+    about = "One span of one document supporting one record."
+
+    evidence_id: Annotated[EvidenceId, Derived("hash of record, document and span")] = Field(
+        description="Identifier derived from the record, the document and the span."
+    )
+    record_type: RecordType = Field(description="The table of the record supported.")
+    record_id: Annotated[str, Derived("the supported record's primary key")] = Field(
+        description="The primary key of the record supported."
+    )
+    document_id: Annotated[Slug, ForeignKey("documents")] = Field(
+        description="The document quoted."
+    )
+    start: Annotated[int, Derived("located from the quote")] = Field(
+        ge=0, description="Offset (in code points) of the quote's first character in the text."
+    )
+    end: Annotated[int, Derived("located from the quote")] = Field(
+        ge=0, description="Offset one past the quote's last character."
+    )
+    quote: Text = Field(description="The supporting words, verbatim from the document.")
+    attribution: str | None = Field(
+        default=None,
+        description="Whom the source credits for the information ('the Chinese Foreign Ministry').",
+    )
+
+
+TABLE_MODELS: dict[str, type[Record]] = {
+    model.table: model
+    for model in (
+        Document,
+        Passage,
+        Actor,
+        Role,
+        Topic,
+        Meeting,
+        MeetingParticipant,
+        Statement,
+        Position,
+        Discrepancy,
+        Evidence,
+    )
+}

@@ -1,0 +1,2 @@
+"""The Parquet tables, their manifest, loading, scanning, exports and metadata.
+"""

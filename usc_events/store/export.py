@@ -1,0 +1,321 @@
+"""Export the corpus to other formats: CSV, JSON, Parquet, SQLite and DuckDB.
+
+The SQLite and DuckDB schemas are derived from the table definitions
+(:func:`usc_events.schema.columns.columns`): every primary key, every scalar foreign key,
+every NOT NULL and every controlled vocabulary (as a CHECK) is declared there, and
+nothing is written per table by hand.
+
+Two kinds of reference cannot be declared as foreign keys, and are not:
+
+- ``evidence.record_id`` refers to the table named in the same row's
+  ``record_type`` (a polymorphic reference; SQL foreign keys name one table). The
+  build checks it instead.
+- ``discrepancies.record_refs`` holds ``table:id`` strings, checked by the build.
+
+A list column with a foreign key (``statements.topic_ids``) is kept in its table
+(JSON text in SQLite, a LIST in DuckDB) and is also written as a link table,
+``<table>_<column>`` (``statements_topic_ids``: ``statement_id``, ``topic_id``),
+whose two foreign keys the database can enforce.
+
+Files are written to a staging folder first and moved into place only when all of
+them are complete, so a failure leaves no partial export behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from usc_events.schema.columns import Column, columns, model
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "sqlite", "duckdb")
+
+#: The database files' names, and the stem of nothing else.
+DATABASE_FILE = {"sqlite": "usc_events.sqlite", "duckdb": "usc_events.duckdb"}
+
+#: References SQL cannot declare (see the module's documentation), as column -> reason.
+UNDECLARED_REFERENCES: dict[tuple[str, str], str] = {
+    ("evidence", "record_id"): "refers to the table named by record_type; "
+                               "not declarable as a foreign key, checked by the build",
+    ("discrepancies", "record_refs"): "'table:id' references; checked by the build",
+}
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """A link table derived from a list column with a foreign key."""
+
+    name: str
+    table: str
+    column: str
+    owner_key: str
+    item: str
+    target: str
+
+    @property
+    def target_key(self) -> str:
+        """The primary key of the table the items refer to."""
+        return model(self.target).primary_key
+
+
+def link_tables(table: str) -> list[LinkTable]:
+    """The link tables derived from ``table``'s list columns that have a foreign key."""
+    key = model(table).primary_key
+    return [
+        LinkTable(name=f"{table}_{c.name}", table=table, column=c.name, owner_key=key,
+                  item=c.name[:-1] if c.name.endswith("s") else f"{c.name}_item",
+                  target=c.foreign_key)
+        for c in columns(table) if c.is_list and c.foreign_key
+    ]
+
+
+def table_order(tables: list[str]) -> list[str]:
+    """``tables`` ordered so that every table comes after the tables it refers to."""
+    ordered: list[str] = []
+    pending = list(tables)
+    while pending:
+        ready = [t for t in pending if all(
+            c.foreign_key in ordered or c.foreign_key == t or c.foreign_key not in tables
+            for c in columns(t) if c.foreign_key)]
+        if not ready:  # pragma: no cover - a cycle would be a definition error
+            raise ValueError(f"foreign keys form a cycle among: {', '.join(pending)}")
+        ordered.extend(ready)
+        pending = [t for t in pending if t not in ready]
+    return ordered
+
+
+# --- DDL ---------------------------------------------------------------------------------
+
+_SQLITE_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER",
+                 dt.date: "TEXT", dt.datetime: "TEXT"}
+_DUCKDB_TYPES = {str: "VARCHAR", int: "BIGINT", float: "DOUBLE", bool: "BOOLEAN",
+                 dt.date: "DATE", dt.datetime: "TIMESTAMPTZ"}
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _column_sql(table: str, column: Column, dialect: str) -> str:
+    if dialect == "sqlite":
+        kind = "TEXT" if column.is_list else _SQLITE_TYPES[column.scalar]
+    else:
+        kind = _DUCKDB_TYPES[column.scalar] + ("[]" if column.is_list else "")
+    parts = [_quoted(column.name), kind]
+    if not column.nullable:
+        parts.append("NOT NULL")
+    if column.enum and not column.is_list:
+        values = ", ".join("'" + v.replace("'", "''") + "'" for v in column.enum)
+        parts.append(f"CHECK ({_quoted(column.name)} IN ({values}))")
+    line = " ".join(parts)
+    note = UNDECLARED_REFERENCES.get((table, column.name))
+    if column.is_list and dialect == "sqlite":
+        note = "a JSON array" + (f"; {note}" if note else "")
+    return f"{line}  -- {note}" if note else line
+
+
+def create_table_sql(table: str, dialect: str) -> str:
+    """``CREATE TABLE`` for ``table`` in ``"sqlite"`` or ``"duckdb"``, from its definition."""
+    cols = columns(table)
+    lines = [_column_sql(table, c, dialect) for c in cols]
+    lines.append(f"PRIMARY KEY ({_quoted(model(table).primary_key)})")
+    for c in cols:
+        if c.foreign_key and not c.is_list:
+            target = model(c.foreign_key).primary_key
+            lines.append(f"FOREIGN KEY ({_quoted(c.name)}) REFERENCES "
+                         f"{_quoted(c.foreign_key)} ({_quoted(target)})")
+    return _create(table, lines)
+
+
+def create_link_sql(link: LinkTable, dialect: str) -> str:
+    """``CREATE TABLE`` for a link table."""
+    kind = "TEXT" if dialect == "sqlite" else "VARCHAR"
+    owner, item = _quoted(link.owner_key), _quoted(link.item)
+    lines = [
+        f"{owner} {kind} NOT NULL",
+        f"{item} {kind} NOT NULL",
+        f"PRIMARY KEY ({owner}, {item})",
+        f"FOREIGN KEY ({owner}) REFERENCES {_quoted(link.table)} ({owner})",
+        f"FOREIGN KEY ({item}) REFERENCES {_quoted(link.target)} ({_quoted(link.target_key)})",
+    ]
+    return _create(link.name, lines)
+
+
+def _create(name: str, lines: list[str]) -> str:
+    # A comment must end its line, so the separating comma goes before it.
+    body = []
+    for i, line in enumerate(lines):
+        comma = "," if i < len(lines) - 1 else ""
+        code, _, note = line.partition("  -- ")
+        body.append(f"  {code}{comma}" + (f"  -- {note}" if note else ""))
+    return f"CREATE TABLE {_quoted(name)} (\n" + "\n".join(body) + "\n)"
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _text_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row with lists as JSON text and dates as ISO 8601 text (for CSV and SQLite)."""
+    out: dict[str, Any] = {}
+    for c in columns(table):
+        value = row[c.name]
+        if c.is_list:
+            out[c.name] = json.dumps([_plain(v) for v in value or []], ensure_ascii=False)
+        elif c.scalar is bool and value is not None:
+            out[c.name] = int(value)
+        else:
+            out[c.name] = _plain(value)
+    return out
+
+
+def _link_rows(link: LinkTable, data: pa.Table) -> list[tuple[str, str]]:
+    pairs = zip(data.column(link.owner_key).to_pylist(), data.column(link.column).to_pylist(),
+                strict=True)
+    return [(owner, item) for owner, items in pairs for item in items or []]
+
+
+# --- writers -----------------------------------------------------------------------------
+
+
+def _write_csv(tables: Mapping[str, pa.Table], folder: Path) -> None:
+    import csv
+
+    for table, data in tables.items():
+        names = [c.name for c in columns(table)]
+        with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=names)
+            writer.writeheader()
+            for row in data.to_pylist():
+                writer.writerow(_text_row(table, row))
+
+
+def _write_json(tables: Mapping[str, pa.Table], folder: Path) -> None:
+    for table, data in tables.items():
+        rows = [{k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
+                 for k, v in row.items()} for row in data.to_pylist()]
+        (folder / f"{table}.json").write_text(
+            json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_parquet(tables: Mapping[str, pa.Table], folder: Path) -> None:
+    import pyarrow.parquet as pq
+
+    for table, data in tables.items():
+        pq.write_table(data, folder / f"{table}.parquet", compression="zstd")
+
+
+def _write_sqlite(tables: Mapping[str, pa.Table], folder: Path) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(folder / DATABASE_FILE["sqlite"])
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        with connection:
+            for table in table_order(list(tables)):
+                connection.execute(create_table_sql(table, "sqlite"))
+                names = [c.name for c in columns(table)]
+                marks = ", ".join("?" for _ in names)
+                connection.executemany(
+                    f"INSERT INTO {_quoted(table)} VALUES ({marks})",
+                    [tuple(_text_row(table, row)[n] for n in names)
+                     for row in tables[table].to_pylist()])
+                for link in link_tables(table):
+                    connection.execute(create_link_sql(link, "sqlite"))
+                    connection.executemany(f"INSERT INTO {_quoted(link.name)} VALUES (?, ?)",
+                                           _link_rows(link, tables[table]))
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:  # pragma: no cover - the build guarantees the keys hold
+            raise ValueError(f"foreign key check failed in the SQLite export: {problems[0]}")
+    finally:
+        connection.close()
+
+
+def _write_duckdb(tables: Mapping[str, pa.Table], folder: Path) -> None:
+    import duckdb
+    import pyarrow as pa
+
+    connection = duckdb.connect(str(folder / DATABASE_FILE["duckdb"]))
+    try:
+        for table in table_order(list(tables)):
+            connection.execute(create_table_sql(table, "duckdb"))
+            source = tables[table]
+            connection.register("incoming", source)
+            names = ", ".join(_quoted(c.name) for c in columns(table))
+            connection.execute(f"INSERT INTO {_quoted(table)} SELECT {names} FROM incoming")
+            connection.unregister("incoming")
+            for link in link_tables(table):
+                connection.execute(create_link_sql(link, "duckdb"))
+                pairs = _link_rows(link, source)
+                links = pa.table({link.owner_key: [p[0] for p in pairs],
+                                  link.item: [p[1] for p in pairs]},
+                                 schema=pa.schema([(link.owner_key, pa.string()),
+                                                   (link.item, pa.string())]))
+                connection.register("incoming", links)
+                connection.execute(f"INSERT INTO {_quoted(link.name)} SELECT * FROM incoming")
+                connection.unregister("incoming")
+        connection.execute("CHECKPOINT")
+    finally:
+        connection.close()
+
+
+WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
+    "csv": _write_csv,
+    "json": _write_json,
+    "parquet": _write_parquet,
+    "sqlite": _write_sqlite,
+    "duckdb": _write_duckdb,
+}
+
+
+def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path]:
+    """Write ``tables`` in format ``fmt`` into ``out_dir``; return the files written.
+
+    Parameters
+    ----------
+    tables:
+        Table name to Arrow table, e.g. ``Corpus.tables``.
+    fmt:
+        One of :data:`FORMATS`.
+    out_dir:
+        The folder to write into (created if missing). Files of the same names in it
+        are replaced; nothing else in it is touched.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format, or an ``out_dir`` that is an existing file.
+    """
+    if fmt not in WRITERS:
+        raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir}: exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
+    try:
+        WRITERS[fmt](tables, staging)
+        written = []
+        for path in sorted(staging.iterdir()):
+            target = out_dir / path.name
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
