@@ -476,23 +476,15 @@ def write_draft(draft: Draft, folder: Path) -> list[Path]:
     The files are written to a temporary folder beside it that is then moved into
     place, so a failure leaves nothing behind.
     """
-    import os
-    import shutil
-    import tempfile
+    from usc_events._files import replace_folder
 
-    folder = folder.resolve()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".draft-", dir=folder.parent))
-    try:
+    def fill(staging: Path) -> None:
         for relative, content in draft.files.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
         (staging / "sources" / draft.text_name).write_bytes(draft.text_bytes)
-        if folder.exists():
-            folder.rmdir()  # empty, checked by the caller
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    folder = folder.resolve()
+    replace_folder(folder, fill, prefix=".draft-")  # an existing folder is empty: the caller checks
     return sorted(p for p in folder.rglob("*") if p.is_file())

@@ -244,17 +244,13 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
 
 def _save(figure: Any, out: Path) -> Path:
     """Write ``figure`` to a temporary file beside ``out``, then move it into place."""
-    import os
-    import tempfile
+    from usc_events._files import staged_file
 
     plt = _pyplot()
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".plot-", suffix=out.suffix, dir=out.parent)
-    os.close(handle)
     try:
-        figure.savefig(temporary, dpi=130)
-        os.replace(temporary, out)
+        with staged_file(out) as staging:
+            figure.savefig(staging, dpi=130)
     finally:
         plt.close(figure)
-        Path(temporary).unlink(missing_ok=True)
     return out

@@ -23,13 +23,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from usc_events._files import sha256_of, write_atomically
+from usc_events._files import replace_folder, sha256_of, write_atomically
 from usc_events.errors import ReleaseError, TableCorrupt
 from usc_events.schema.names import version_key
 from usc_events.store.manifest import MANIFEST, read_manifest, verify_all
@@ -221,8 +220,8 @@ def make_release(
     _check_breaking_change(index, version, schema_version)
 
     stamp = _created(created)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{version}-", dir=out_dir))
-    try:
+
+    def fill(staging: Path) -> None:
         names = [entry["file"] for entry in manifest["tables"].values()]
         for name in [*names, MANIFEST, DATAPACKAGE]:
             shutil.copyfile(tables_dir / name, staging / name)
@@ -241,10 +240,8 @@ def make_release(
             "files": files,
         }
         _write_json(staging / RELEASE_MANIFEST, release)
-        os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    replace_folder(target, fill, prefix=f".staging-{version}-")
     index["versions"][version] = {
         "path": f"{version}/{RELEASE_MANIFEST}",
         "sha256": sha256_of(target / RELEASE_MANIFEST),
@@ -254,7 +251,7 @@ def make_release(
     index["format"] = FORMAT
     index["latest"] = _latest(index["versions"])
     _write_json(out_dir / INDEX, index)
-    return Release(version, target, files, index["latest"], written=True)
+    return Release(version, target, _released_files(target), index["latest"], written=True)
 
 
 def _released_files(folder: Path) -> dict[str, Any]:

@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from usc_events._files import write_files_into
 from usc_events.schema.columns import Column, columns, model
 
 if TYPE_CHECKING:
@@ -307,15 +305,4 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir}: exists and is not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
-    try:
-        WRITERS[fmt](tables, staging)
-        written = []
-        for path in sorted(staging.iterdir()):
-            target = out_dir / path.name
-            os.replace(path, target)
-            written.append(target)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return write_files_into(out_dir, lambda staging: WRITERS[fmt](tables, staging))
