@@ -33,7 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from usc_events.schema.columns import arrow_schema
-from usc_events.schema.models import TABLE_MODELS, Channel, MeetingKind, PloverEvent
+from usc_events.schema.models import TABLE_MODELS
+from usc_events.schema.vocabularies import Channel, MeetingKind, PloverEvent
 
 SENTENCES_PER_DOCUMENT = 200
 TOPICS = 40

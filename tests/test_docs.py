@@ -17,7 +17,7 @@ import pytest
 
 import usc_events
 from usc_events.docgen import datasheet, dictionary
-from usc_events.schema import models as schema
+from usc_events.schema import models, vocabularies
 from usc_events.schema.columns import columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,13 +81,13 @@ def test_dictionary_lists_every_column_of_every_table_with_its_stored_type(
 def test_dictionary_gives_keys_enum_values_and_meanings(page: str, table: str) -> None:
     section = _section(page, f"## `{table}`")
     rows = _rows(section)
-    definition = schema.TABLE_MODELS[table]
+    definition = models.TABLE_MODELS[table]
     assert f"Primary key: `{definition.primary_key}`." in section
     for column in columns(table):
         _, _, _, key, constraints, meaning = rows[column.name]
         assert ("primary key" in key) == column.primary_key
         if column.foreign_key:
-            target = schema.TABLE_MODELS[column.foreign_key]
+            target = models.TABLE_MODELS[column.foreign_key]
             assert f"[`{target.table}`](#table-{target.table}).`{target.primary_key}`" in key
         else:
             assert "→" not in key
@@ -101,14 +101,14 @@ def test_dictionary_gives_keys_enum_values_and_meanings(page: str, table: str) -
 def _vocabularies() -> list[type[StrEnum]]:
     return [
         item
-        for item in vars(schema).values()
-        if isinstance(item, type) and issubclass(item, schema.Vocabulary) and len(item)
+        for item in vars(vocabularies).values()
+        if isinstance(item, type) and issubclass(item, vocabularies.Vocabulary) and len(item)
     ]
 
 
 @pytest.mark.parametrize("vocabulary", _vocabularies(), ids=lambda v: v.__name__)
 def test_every_vocabulary_value_has_a_meaning_on_the_page(
-    page: str, vocabulary: type[schema.Vocabulary]
+    page: str, vocabulary: type[vocabularies.Vocabulary]
 ) -> None:
     section = _section(page, f"### {vocabulary.__name__} ")
     for member in vocabulary:
@@ -121,7 +121,7 @@ def test_every_enum_column_uses_a_vocabulary_with_meanings() -> None:
         for column in columns(table):
             if column.enum:
                 assert column.vocabulary is not None
-                assert issubclass(column.vocabulary, schema.Vocabulary), (
+                assert issubclass(column.vocabulary, vocabularies.Vocabulary), (
                     f"{table}.{column.name}: {column.vocabulary.__name__} should subclass "
                     "Vocabulary so that each value states its meaning"
                 )
@@ -132,16 +132,16 @@ def test_dictionary_lists_every_foreign_key_under_relationships(page: str) -> No
     for table in usc_events.tables():
         for column in columns(table):
             if column.foreign_key:
-                target = schema.TABLE_MODELS[column.foreign_key]
+                target = models.TABLE_MODELS[column.foreign_key]
                 assert f"| `{table}.{column.name}`" in section
                 assert f"`{target.table}.{target.primary_key}` |" in section
 
 
 def test_vocabulary_members_keep_their_string_values() -> None:
-    assert schema.MeetingKind("phone_call") is schema.MeetingKind.phone_call
-    assert schema.MeetingKind.phone_call == "phone_call"
-    assert schema.MeetingKind.phone_call.value == "phone_call"
-    assert schema.MeetingKind.phone_call.meaning
+    assert vocabularies.MeetingKind("phone_call") is vocabularies.MeetingKind.phone_call
+    assert vocabularies.MeetingKind.phone_call == "phone_call"
+    assert vocabularies.MeetingKind.phone_call.value == "phone_call"
+    assert vocabularies.MeetingKind.phone_call.meaning
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from usc_events.schema.columns import Column, arrow_type, columns
-from usc_events.schema.models import SCHEMA_VERSION, TABLE_MODELS, RecordType
+from usc_events.schema.models import SCHEMA_VERSION, TABLE_MODELS
+from usc_events.schema.vocabularies import RecordType
 
 
 def type_name(column: Column) -> str:

@@ -21,8 +21,9 @@ from usc_events.errors import Ambiguous, NotFound, QueryError
 from usc_events.matching import closest, fold, key, words
 from usc_events.query.sentences import sentence_around
 from usc_events.query.windows import Window
-from usc_events.schema.models import TABLE_MODELS, ParticipantRole, StatementKind
+from usc_events.schema.models import TABLE_MODELS
 from usc_events.schema.names import TABLE_NAMES
+from usc_events.schema.vocabularies import ParticipantRole, StatementKind
 from usc_events.store.backends import Backend, check_backend, to_backend
 
 if TYPE_CHECKING:
