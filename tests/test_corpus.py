@@ -35,10 +35,10 @@ COUNTS: dict[str, int] = {
     "topics": 19,
     "meetings": 9,
     "meeting_participants": 18,
-    "statements": 25,
-    "positions": 36,
-    "discrepancies": 5,
-    "evidence": 246,
+    "statements": 26,
+    "positions": 42,
+    "discrepancies": 6,
+    "evidence": 275,
 }
 
 #: Punctuation a writer puts inside the closing quotation mark that is not the speaker's.
