@@ -229,6 +229,12 @@ def test_discrepancies_have_evidence_from_more_than_one_document() -> None:
 #: A sentence that credits a source for what it says: "…, as reported by AP",
 #: "…, as noted by the Trump transition team", "…, Azernews reports."
 _CREDIT = re.compile(r"\b[Aa]s (?:reported|noted|disclosed|stated) by\b|\b[A-Z]\w+ reports\.")
+#: Spans of a crediting sentence that the credit does not cover, each reviewed and
+#: explained in the codebook ("Review decisions: credit limited to a clause").
+CLAUSE_LIMITED_CREDIT = {
+    ("han-vance-inauguration",
+     "Han Zheng, the most senior Chinese official to attend a U.S. presidential inauguration"),
+}
 
 
 def test_evidence_in_a_crediting_sentence_names_whom_it_credits() -> None:
@@ -241,6 +247,8 @@ def test_evidence_in_a_crediting_sentence_names_whom_it_credits() -> None:
     unattributed = []
     for item in rows("evidence"):
         if item["record_type"] in {"actors", "roles"} or item["attribution"]:
+            continue
+        if (item["document_id"], item["quote"]) in CLAUSE_LIMITED_CREDIT:
             continue
         sentence = sentence_around(texts()[item["document_id"]], item["start"], item["end"])
         if _CREDIT.search(sentence):
