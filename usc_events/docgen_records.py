@@ -192,7 +192,8 @@ def disagreements_page(corpus: Corpus) -> str:
             f"\n## {md_escape(corpus.title('discrepancies', discrepancy_id))}"
             f" {{#{discrepancy_id}}}\n\n"
             f'<p>{kind_badge(row["kind"].replace("_", " "))} '
-            f"{record_link(corpus, DISAGREEMENTS, 'discrepancies', discrepancy_id, kind=False)}"
+            f'<a href="{relative(DISAGREEMENTS, record_url("discrepancies", discrepancy_id))}">'
+            "the discrepancy's record, with its own evidence</a>"
             f"</p>\n\n<p>{html.escape(row['summary'])}</p>\n\n"
             '<div class="usc-sides">' + "".join(_side(corpus, *side) for side in sides) + "</div>\n"
         )
