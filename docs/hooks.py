@@ -5,7 +5,15 @@
 - ``img/timeline.png`` and ``img/network.png`` are drawn from the packaged corpus
   with :mod:`usc_events.query.plots`;
 - the marker ``<!-- usc-events: corpus-figures -->`` in a page is replaced by the
-  corpus's composition in figures (:func:`usc_events.docgen.datasheet.render_markdown`).
+  corpus's composition in figures (:func:`usc_events.docgen.datasheet.render_markdown`);
+- the evidence pages, one per document and per record, and the disagreements page
+  (:func:`usc_events.docgen.evidence_pages.generate`);
+- ``img/evidence-*.png``, screenshots of those pages, taken in Chromium once the site is
+  written (:mod:`usc_events.docgen.screenshots`). Where Chromium or Playwright is missing, the
+  build keeps a placeholder picture that says so and logs a warning that does not fail
+  ``--strict`` (a machine without a browser can still check the site); with
+  ``USC_EVENTS_REQUIRE_SCREENSHOTS=1``, as CI sets it, it fails the build instead.
+  ``USC_EVENTS_SCREENSHOTS=0`` skips them (a quicker build while writing).
 
 All of it is generated into the build, never written into ``docs/``: nothing generated
 is committed, so nothing generated can go stale. A failure here fails the build.
@@ -13,14 +21,27 @@ is committed, so nothing generated can go stale. A failure here fails the build.
 
 from __future__ import annotations
 
+import logging
+import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from usc_events.docgen import datasheet, dictionary
+from usc_events.docgen import datasheet, dictionary, evidence_pages, page_data, screenshots
+
+#: Outside the ``mkdocs`` logger on purpose: a missing browser is a fact about the machine,
+#: not a fault of the site, so it must not fail ``--strict`` (see the module's docstring).
+log = logging.getLogger("usc_events.docs")
+if not log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  [usc-events] %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 #: Markers a page may contain, each replaced by generated Markdown.
 MARKERS: dict[str, Callable[[], str]] = {
@@ -46,12 +67,55 @@ def _figures() -> dict[str, bytes]:
         return {path.name: path.read_bytes() for path in (timeline, network)}
 
 
+def _placeholder(reason: str) -> bytes:
+    """A picture standing for a screenshot that this build could not take."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure = plt.figure(figsize=(8, 2.5), dpi=100)
+    figure.text(0.5, 0.5, f"Screenshot not taken when this site was built:\n{reason}.",
+                ha="center", va="center", wrap=True, fontsize=12)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "placeholder.png"
+        figure.savefig(path)
+        plt.close(figure)
+        return path.read_bytes()
+
+
 def on_files(files: Files, config: Any) -> Files:
-    """Add the generated data dictionary and figures to the site's files."""
+    """Add the generated data dictionary, figures and evidence pages to the site's files."""
     files.append(File.generated(config, "data-dictionary.md", content=dictionary.render_markdown()))
     for name, content in _figures().items():
         files.append(File.generated(config, f"img/{name}", content=content))
+    started = time.perf_counter()
+    corpus = page_data.load_corpus()
+    for path, markdown in evidence_pages.generate(corpus).items():
+        files.append(File.generated(config, path, content=markdown))
+    log.info("Evidence pages generated in %.2f s", time.perf_counter() - started)
+    placeholder = _placeholder(screenshots.unavailable() or "the build stopped before it")
+    for shot in screenshots.shots(corpus):
+        files.append(File.generated(config, f"img/{shot.name}", content=placeholder))
     return files
+
+
+def on_post_build(config: Any) -> None:
+    """Screenshot the evidence pages of the site just written, over the placeholders."""
+    if os.environ.get("USC_EVENTS_SCREENSHOTS") == "0":
+        log.info("Screenshots of the evidence pages skipped (USC_EVENTS_SCREENSHOTS=0)")
+        return
+    reason = screenshots.unavailable()
+    if reason is not None:
+        if os.environ.get("USC_EVENTS_REQUIRE_SCREENSHOTS") == "1":
+            raise RuntimeError(f"cannot take the evidence pages' screenshots: {reason}")
+        log.warning("Screenshots of the evidence pages kept as placeholders: %s", reason)
+        return
+    started = time.perf_counter()
+    site = Path(config["site_dir"])
+    shots = screenshots.shots(page_data.load_corpus())
+    screenshots.capture(site, shots, site / "img")
+    log.info("%d screenshots taken in %.2f s", len(shots), time.perf_counter() - started)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
