@@ -1,5 +1,7 @@
 """MkDocs hooks: the pages and pictures the site generates from the package when it is built.
 
+- ``error-codes.md`` lists every error code with its meaning
+  (:func:`usc_events.docgen.error_codes.render_markdown`);
 - ``data-dictionary.md`` is rendered from the table definitions
   (:func:`usc_events.docgen.dictionary.render_markdown`);
 - ``img/timeline.png`` and ``img/network.png`` are drawn from the packaged corpus
@@ -31,7 +33,14 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
-from usc_events.docgen import datasheet, dictionary, evidence_pages, page_data, screenshots
+from usc_events.docgen import (
+    datasheet,
+    dictionary,
+    error_codes,
+    evidence_pages,
+    page_data,
+    screenshots,
+)
 
 #: Outside the ``mkdocs`` logger on purpose: a missing browser is a fact about the machine,
 #: not a fault of the site, so it must not fail ``--strict`` (see the module's docstring).
@@ -87,6 +96,7 @@ def _placeholder(reason: str) -> bytes:
 def on_files(files: Files, config: Any) -> Files:
     """Add the generated data dictionary, figures and evidence pages to the site's files."""
     files.append(File.generated(config, "data-dictionary.md", content=dictionary.render_markdown()))
+    files.append(File.generated(config, "error-codes.md", content=error_codes.render_markdown()))
     for name, content in _figures().items():
         files.append(File.generated(config, f"img/{name}", content=content))
     started = time.perf_counter()

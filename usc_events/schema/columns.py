@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from usc_events.schema.models import TABLE_MODELS, Derived, ForeignKey, Record
+from usc_events.schema.models import TABLE_MODELS, Derived, ForeignKey, Record, WrittenAs
 from usc_events.schema.vocabularies import RecordType
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ class Column:
     minimum: int | None = None
     foreign_key: str | None = None
     derived: str | None = None
+    #: The key contributors write the column under, where it is not the column's name.
+    written_as: str | None = None
     primary_key: bool = False
     #: The controlled vocabulary of an enum column (its values' meanings), else None.
     vocabulary: type[StrEnum] | None = None
@@ -108,6 +110,7 @@ def columns(table: str) -> tuple[Column, ...]:
                 minimum=_first(metadata, "ge"),
                 foreign_key=next((m.table for m in metadata if isinstance(m, ForeignKey)), None),
                 derived=next((m.how for m in metadata if isinstance(m, Derived)), None),
+                written_as=next((m.key for m in metadata if isinstance(m, WrittenAs)), None),
                 primary_key=name == definition.primary_key,
             )
         )
@@ -219,13 +222,24 @@ class EvidenceSpanBase(BaseModel):
     )
 
 
+def contribution_key(column: Column) -> str:
+    """The key contributors write ``column`` under (``date`` for ``date_edtf``)."""
+    return column.written_as or column.name
+
+
 def _contributed_fields(table: str, omit: tuple[str, ...] = ()) -> dict[str, Any]:
     definition = model(table)
     return {
-        c.name: (definition.model_fields[c.name].annotation, definition.model_fields[c.name])
+        contribution_key(c): (definition.model_fields[c.name].annotation,
+                              definition.model_fields[c.name])
         for c in columns(table)
         if c.derived is None and c.name not in omit
     }
+
+
+def contributed_keys(table: str) -> tuple[str, ...]:
+    """The keys of a record of ``table`` as contributors write it (a citation's fields)."""
+    return tuple(contribution_key(c) for c in columns(table) if c.derived is None)
 
 
 @cache
@@ -236,6 +250,17 @@ def evidence_item_model() -> type[EvidenceSpanBase]:
         __base__=EvidenceSpanBase,
         __doc__="A verbatim quote from a shipped document that supports the record.",
         **_contributed_fields("evidence", omit=("record_type",)),
+    )
+
+
+@cache
+def citation_item_model() -> type[BaseModel]:
+    """One citation as contributors write it on a record: a reference, a field, a claim."""
+    return create_model(
+        "CitationItem",
+        __config__=ConfigDict(extra="forbid", frozen=True),
+        __doc__="A public report (a reference) that supports one field of the record.",
+        **_contributed_fields("citations", omit=("record_type",)),
     )
 
 
@@ -267,6 +292,15 @@ def contribution_model(table: str) -> type[BaseModel]:
                 default_factory=list,
                 min_length=minimum,
                 description="Verbatim quotes from shipped documents that support this record.",
+            ),
+        )
+    if definition.takes_citations:
+        fields["citations"] = (
+            list[citation_item_model()],  # type: ignore[misc]
+            Field(
+                default_factory=list,
+                description="References (public reports, not shipped) that support fields of "
+                "this record, each with the curator's account of what it reports.",
             ),
         )
     if table == "documents":

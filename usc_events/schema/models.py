@@ -18,7 +18,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from usc_events.schema.vocabularies import (
     ActorKind,
     Channel,
+    CitedRecordType,
     DateBasis,
+    DatePrecision,
     DiscrepancyKind,
     DocumentKind,
     MeetingKind,
@@ -27,11 +29,12 @@ from usc_events.schema.vocabularies import (
     PloverEvent,
     PositionStatus,
     RecordType,
+    ReferenceKind,
     Stance,
     StatementKind,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 # --- identifier patterns ---------------------------------------------------------
 
@@ -58,6 +61,12 @@ Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 CameoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$")]
 Text = Annotated[str, StringConstraints(min_length=1)]
+#: A date in EDTF (ISO 8601-2 level 1) as contributors write it; parsed by
+#: :func:`usc_events.schema.dates.parse_edtf`, which says what is accepted.
+EdtfText = Annotated[str, StringConstraints(min_length=4, max_length=40)]
+CitationId = Annotated[str, StringConstraints(pattern=r"^ci-[0-9a-f]{12}$")]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
 
 
 # --- markers read by usc_events.schema.columns ------------------------------------------------
@@ -71,10 +80,50 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class WrittenAs:
+    """Contributors write this column under another key (``date`` for ``date_edtf``)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class Derived:
     """The build computes this column; contributors never write it."""
 
     how: str
+
+
+# --- the date columns of dated tables (contributors write ``date`` and ``end``) ---------
+
+DateEarliest = Annotated[
+    dt.date | None, Derived("first day of date_edtf"),
+    Field(description="First day date_edtf allows; null where it is open at the start."),
+]
+DateLatest = Annotated[
+    dt.date | None, Derived("last day of date_edtf"),
+    Field(description="Last day date_edtf allows; null where it is open at the end."),
+]
+DatePrecisionColumn = Annotated[
+    DatePrecision | None, Derived("the form of date_edtf"),
+    Field(description="How precisely date_edtf places it: day, month, year or interval."),
+]
+DateBasisColumn = Annotated[
+    DateBasis | None,
+    Field(description="Whether the sources state the date, a cited reference gives it, or the "
+          "curator inferred it (the note says how); null when undated."),
+]
+EndEdtf = Annotated[
+    EdtfText | None, WrittenAs("end"),
+    Field(description="When it ended, in EDTF, where the sources say; null otherwise."),
+]
+EndEarliest = Annotated[
+    dt.date | None, Derived("first day of end_edtf"),
+    Field(description="First day end_edtf allows; null where unknown."),
+]
+EndLatest = Annotated[
+    dt.date | None, Derived("last day of end_edtf"),
+    Field(description="Last day end_edtf allows; null where unknown."),
+]
 
 
 # --- the tables ---------------------------------------------------------------------
@@ -91,12 +140,15 @@ class Record(BaseModel):
     needs_evidence: ClassVar[bool] = False
     #: True where contributors attach evidence to the record in its YAML file.
     takes_evidence: ClassVar[bool] = False
+    #: True where contributors attach citations of references to the record.
+    takes_citations: ClassVar[bool] = False
     about: ClassVar[str]
 
 
 class Document(Record):
     table = "documents"
     primary_key = "document_id"
+    takes_citations = True
     about = "One source text, verbatim, with its publication metadata."
 
     document_id: Slug = Field(description="Stable identifier of the document.")
@@ -116,7 +168,9 @@ class Document(Record):
     dateline: str | None = Field(description="Dateline place, as printed (e.g. 'TAIPEI, Taiwan').")
     kind: DocumentKind = Field(description="What sort of text this is.")
     language: LanguageTag = Field(description="Language of the text (BCP 47, e.g. 'en').")
-    url: str | None = Field(description="Where the text was published, when known.")
+    url: Url | None = Field(
+        description="Where the text was published, when known (with a citation saying how)."
+    )
     note: str | None = Field(
         default=None,
         description="Curator's note: how the metadata was established, what is uncertain.",
@@ -155,6 +209,7 @@ class Actor(Record):
     primary_key = "actor_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "A person, organisation, government body, company, platform or state."
 
     actor_id: Slug = Field(description="Stable identifier, e.g. 'han-zheng'.")
@@ -178,6 +233,7 @@ class Role(Record):
     primary_key = "role_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "An actor holding a post in or for another actor over time."
 
     role_id: Slug = Field(description="Stable identifier of the role.")
@@ -186,12 +242,16 @@ class Role(Record):
         description="The state, body or company in or for which the post is held."
     )
     title: Text = Field(description="The post, as the sources name it.")
-    start: dt.date | None = Field(
-        default=None, description="First day the post is held, when the sources bound it."
+    date_edtf: Annotated[EdtfText | None, WrittenAs("date")] = Field(
+        default=None, description="When the post began, in EDTF as the curator wrote it."
     )
-    end: dt.date | None = Field(
-        default=None, description="Last day the post is held, when the sources bound it."
-    )
+    date_earliest: DateEarliest = None
+    date_latest: DateLatest = None
+    date_precision: DatePrecisionColumn = None
+    end_edtf: EndEdtf = None
+    end_earliest: EndEarliest = None
+    end_latest: EndLatest = None
+    date_basis: DateBasisColumn = None
     note: str | None = Field(default=None, description="Curator's note, e.g. how dates were bound.")
 
 
@@ -211,16 +271,25 @@ class Meeting(Record):
     primary_key = "meeting_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "An encounter: an in-person meeting, a phone call, a visit or a ceremony."
 
     meeting_id: Slug = Field(description="Stable identifier of the encounter.")
     kind: MeetingKind = Field(description="The form the encounter took.")
     title: Text = Field(description="A short descriptive title.")
     location: str | None = Field(description="Where it took place, when the sources say.")
-    date_earliest: dt.date = Field(description="Earliest day on which it can have taken place.")
-    date_latest: dt.date = Field(description="Latest day on which it can have taken place.")
+    date_edtf: Annotated[EdtfText, WrittenAs("date")] = Field(
+        description="When it took place (began), in EDTF as the curator wrote it."
+    )
+    date_earliest: DateEarliest = None
+    date_latest: DateLatest = None
+    date_precision: DatePrecisionColumn = None
+    end_edtf: EndEdtf = None
+    end_earliest: EndEarliest = None
+    end_latest: EndLatest = None
     date_basis: DateBasis = Field(
-        description="Whether the sources state the interval or it is inferred."
+        description="Whether the sources state the date, a cited reference gives it, or the "
+        "curator inferred it (the note says how)."
     )
     summary: Text = Field(description="What the sources say happened.")
     plover_event: PloverEvent = Field(description="PLOVER event type, for interoperability.")
@@ -235,6 +304,7 @@ class MeetingParticipant(Record):
     primary_key = "participant_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "One actor taking part in one meeting."
 
     participant_id: Annotated[ParticipantId, Derived("meeting_id.actor_id")] = Field(
@@ -251,6 +321,7 @@ class Statement(Record):
     primary_key = "statement_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "Something an actor said or wrote: a direct quote or an attributed paraphrase."
 
     statement_id: Slug = Field(description="Stable identifier of the statement.")
@@ -264,15 +335,13 @@ class Statement(Record):
         description="The meeting at which it was said, when the sources tie it to one.",
     )
     channel: Channel = Field(description="The medium through which it was made.")
-    date_earliest: dt.date | None = Field(
-        default=None, description="Earliest day it can have been said."
+    date_edtf: Annotated[EdtfText | None, WrittenAs("date")] = Field(
+        default=None, description="When it was said, in EDTF as the curator wrote it."
     )
-    date_latest: dt.date | None = Field(
-        default=None, description="Latest day it can have been said."
-    )
-    date_basis: DateBasis | None = Field(
-        default=None, description="Whether the interval is stated or inferred; null when undated."
-    )
+    date_earliest: DateEarliest = None
+    date_latest: DateLatest = None
+    date_precision: DatePrecisionColumn = None
+    date_basis: DateBasisColumn = None
     topic_ids: Annotated[list[Slug], ForeignKey("topics")] = Field(
         default_factory=list, description="The topics it is about."
     )
@@ -284,6 +353,7 @@ class Position(Record):
     primary_key = "position_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "An actor's stance on a policy issue."
 
     position_id: Slug = Field(description="Stable identifier of the position.")
@@ -299,11 +369,13 @@ class Position(Record):
     )
     value: float | None = Field(default=None, description="A number the position names, e.g. 60.")
     unit: str | None = Field(default=None, description="The unit of value, e.g. 'percent'.")
-    date_earliest: dt.date | None = Field(default=None, description="Earliest day it is attested.")
-    date_latest: dt.date | None = Field(default=None, description="Latest day it is attested.")
-    date_basis: DateBasis | None = Field(
-        default=None, description="Whether the interval is stated or inferred; null when undated."
+    date_edtf: Annotated[EdtfText | None, WrittenAs("date")] = Field(
+        default=None, description="When it is attested, in EDTF as the curator wrote it."
     )
+    date_earliest: DateEarliest = None
+    date_latest: DateLatest = None
+    date_precision: DatePrecisionColumn = None
+    date_basis: DateBasisColumn = None
     note: str | None = Field(default=None, description="Curator's note.")
 
 
@@ -312,6 +384,7 @@ class Discrepancy(Record):
     primary_key = "discrepancy_id"
     needs_evidence = True
     takes_evidence = True
+    takes_citations = True
     about = "A point on which sources disagree, or a claim that is doubtful."
 
     discrepancy_id: Slug = Field(description="Stable identifier of the discrepancy.")
@@ -352,6 +425,63 @@ class Evidence(Record):
     )
 
 
+class Reference(Record):
+    table = "references"
+    primary_key = "reference_id"
+    about = ("A public report the corpus cites but does not ship (its text is not ours to "
+             "redistribute): a news page, an official statement, a record.")
+
+    reference_id: Slug = Field(description="Stable identifier, e.g. 'reuters-han-musk-2025-01-19'.")
+    url: Url = Field(description="Where the report is published.")
+    title: str | None = Field(description="Its headline or title; null where it shows none.")
+    outlet: Text = Field(description="Who publishes it (and whose report it carries).")
+    author: str | None = Field(default=None, description="Byline, where there is one.")
+    published_edtf: Annotated[EdtfText | None, WrittenAs("published")] = Field(
+        default=None, description="When it was published, in EDTF; null where it shows no date."
+    )
+    published_earliest: Annotated[dt.date | None, Derived("first day of published_edtf")] = Field(
+        default=None, description="Earliest day of publication; null where unknown."
+    )
+    published_latest: Annotated[dt.date | None, Derived("last day of published_edtf")] = Field(
+        default=None, description="Latest day of publication; null where unknown."
+    )
+    kind: ReferenceKind = Field(description="What sort of report it is.")
+    language: LanguageTag = Field(description="Language of the report (BCP 47, e.g. 'en').")
+    accessed: dt.date = Field(description="The day the curator read it.")
+    note: str | None = Field(
+        default=None, description="Curator's note: whose account it carries, how reliable it is."
+    )
+
+
+class Citation(Record):
+    table = "citations"
+    primary_key = "citation_id"
+    about = "One reference supporting one field of one record (or the record as a whole)."
+
+    citation_id: Annotated[CitationId, Derived("hash of record, field and reference")] = Field(
+        description="Identifier derived from the record, the field and the reference."
+    )
+    record_type: CitedRecordType = Field(description="The table of the record supported.")
+    record_id: Annotated[str, Derived("the supported record's primary key")] = Field(
+        description="The primary key of the record supported."
+    )
+    field: FieldName | None = Field(
+        default=None,
+        description="The field the reference supports, as contributors write it ('date', "
+        "'location', 'country', 'url'…); null for the record as a whole.",
+    )
+    reference_id: Annotated[Slug, ForeignKey("references")] = Field(
+        description="The reference cited."
+    )
+    claim: Text = Field(
+        description="What the reference reports that supports the field, in the curator's "
+        "own words (never the reference's)."
+    )
+    locator: str | None = Field(
+        default=None, description="Where in the reference: a paragraph, a section, a time."
+    )
+
+
 TABLE_MODELS: dict[str, type[Record]] = {
     model.table: model
     for model in (
@@ -366,5 +496,7 @@ TABLE_MODELS: dict[str, type[Record]] = {
         Position,
         Discrepancy,
         Evidence,
+        Reference,
+        Citation,
     )
 }

@@ -19,6 +19,8 @@ TableName = Literal[
     "positions",
     "discrepancies",
     "evidence",
+    "references",
+    "citations",
 ]
 
 TABLE_NAMES: tuple[TableName, ...] = get_args(TableName)

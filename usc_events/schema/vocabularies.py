@@ -58,6 +58,7 @@ class PassageKind(Vocabulary):
     )
     comment_form = "comment_form", "A reader-comment form."
     navigation = "navigation", "Page navigation, buttons or other page furniture."
+    heading = "heading", "A section heading inside the text."
 
 
 class ActorKind(Vocabulary):
@@ -126,6 +127,42 @@ class DateBasis(Vocabulary):
         "inferred",
         "The curator bounded the interval from what the sources say; the note says how.",
     )
+    reference = (
+        "reference",
+        "A cited public report (a reference, not a shipped document) gives the date; the "
+        "record's citation for its date says which and what it reports.",
+    )
+
+
+class DatePrecision(Vocabulary):
+    """How precisely a date, as written in EDTF, places what it dates."""
+
+    day = "day", "One day: '2025-01-19'."
+    month = "month", "One month, the day unknown: '2024-04'."
+    year = "year", "One year, the month unknown: '1971'."
+    interval = (
+        "interval",
+        "Some time between two bounds, either of which may be open: '2024-11/2025-01', "
+        "'../2025-01-20'.",
+    )
+
+
+class ReferenceKind(Vocabulary):
+    """What sort of public report a reference is."""
+
+    official_statement = (
+        "official_statement",
+        "A readout, statement or briefing issued by a government body in its own name.",
+    )
+    government_record = "government_record", "A government's record or register (not a statement)."
+    wire_report = (
+        "wire_report", "A news agency's report (AP, Reuters, Xinhua, AFP…), or its reprint."
+    )
+    news_report = "news_report", "A report by a news outlet's own writers."
+    analysis = (
+        "analysis", "A piece that explains or argues: a think tank's, a newsletter's, a writer's."
+    )
+    reference_work = "reference_work", "An encyclopedia or a database entry (Wikipedia, Wikidata…)."
 
 
 class StatementKind(Vocabulary):
@@ -197,6 +234,19 @@ class DiscrepancyKind(Vocabulary):
         "doubtful_claim",
         "One source's claim that the other sources or the record call into question.",
     )
+
+
+class CitedRecordType(Vocabulary):
+    """The tables whose records citations of references support."""
+
+    documents = "documents", "A row of the documents table (its metadata)."
+    actors = "actors", "A row of the actors table."
+    roles = "roles", "A row of the roles table."
+    meetings = "meetings", "A row of the meetings table."
+    meeting_participants = "meeting_participants", "A row of the meeting_participants table."
+    statements = "statements", "A row of the statements table."
+    positions = "positions", "A row of the positions table."
+    discrepancies = "discrepancies", "A row of the discrepancies table."
 
 
 class RecordType(Vocabulary):
