@@ -13,8 +13,9 @@ import yaml
 from conftest import write_corpus
 from typer.testing import CliRunner
 
-from usc_events.build.builder import RECORD_TABLES, build
+from usc_events.build.builder import build
 from usc_events.build.csv_reader import allowed_columns
+from usc_events.build.layout import RECORD_TABLES
 from usc_events.build.yaml_reader import read_yaml
 from usc_events.cli.app import app
 from usc_events.contrib.templates import contribution_kinds, schema_texts, template

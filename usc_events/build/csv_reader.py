@@ -23,9 +23,9 @@ import re
 from typing import Any
 
 from usc_events.build.rules import closest
-from usc_events.schema.columns import columns, contribution_model, evidence_item_model, model
-from usc_events.errors import DataInvalid, Violation
 from usc_events.build.yaml_reader import Lines, Problem, YamlData, YamlPath, read_text
+from usc_events.errors import DataInvalid, Violation
+from usc_events.schema.columns import columns, contribution_model, evidence_item_model, model
 
 #: Separator of the items of a list column.
 LIST_SEPARATOR = ";"

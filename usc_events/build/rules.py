@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from usc_events.schema.columns import EVIDENCED_TABLES, Column, columns, model
 from usc_events.matching import closest as most_alike
+from usc_events.schema.columns import EVIDENCED_TABLES, Column, columns, model
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -28,8 +28,8 @@ from types import TracebackType
 from typing import IO, Any
 
 from usc_events.build.gc_pause import paused_gc
-from usc_events.errors import DataInvalid, Violation
 from usc_events.build.yaml_reader import YamlData, read_yaml
+from usc_events.errors import DataInvalid, Violation
 
 #: Below this many bytes of YAML in all, starting workers costs more than it saves.
 MIN_BYTES = 8 * 1024 * 1024

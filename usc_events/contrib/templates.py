@@ -19,7 +19,7 @@ SCHEMA_FOLDER = "schemas"
 
 def contribution_kinds() -> tuple[str, ...]:
     """The tables with a contribution file kind: the record tables, then ``documents``."""
-    from usc_events.build.builder import RECORD_TABLES
+    from usc_events.build.layout import RECORD_TABLES
 
     return (*RECORD_TABLES, "documents")
 

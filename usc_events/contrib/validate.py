@@ -80,7 +80,7 @@ def contribution_files(paths: Sequence[Path]) -> list[Path]:
         For a path that does not exist, a file that is no contribution file, or a
         folder holding none.
     """
-    from usc_events.build.builder import table_of
+    from usc_events.build.layout import table_of
 
     found: list[Path] = []
     for path in paths:
@@ -118,7 +118,8 @@ def validate(paths: Sequence[Path], data_dir: Path) -> Report:
     UsageProblem
         When there is nothing to check or it cannot be read.
     """
-    from usc_events.build.builder import build, build_onto, table_of
+    from usc_events.build.builder import build, build_onto
+    from usc_events.build.layout import table_of
 
     if not paths and not data_dir.is_dir():
         raise UsageProblem(

@@ -88,9 +88,16 @@ class WrittenAs:
 
 @dataclass(frozen=True)
 class Derived:
-    """The build computes this column; contributors never write it."""
+    """The build computes this column; contributors never write it.
+
+    ``how`` says how, in words. ``by`` names the function of
+    :mod:`usc_events.build.ids` that computes the column from the columns named
+    by its parameters; it is None for columns derived otherwise (text read from a
+    file, offsets located from a quote).
+    """
 
     how: str
+    by: str | None = None
 
 
 # --- the date columns of dated tables (contributors write ``date`` and ``end``) ---------
@@ -188,7 +195,7 @@ class Passage(Record):
     primary_key = "passage_id"
     about = "A span of a document that is boilerplate (caption, footer, bio…), not content."
 
-    passage_id: Annotated[PassageId, Derived("document_id@start")] = Field(
+    passage_id: Annotated[PassageId, Derived("document_id@start", by="passage_id")] = Field(
         description="Identifier: the document id and the passage's start offset."
     )
     document_id: Annotated[Slug, ForeignKey("documents")] = Field(
@@ -307,7 +314,9 @@ class MeetingParticipant(Record):
     takes_citations = True
     about = "One actor taking part in one meeting."
 
-    participant_id: Annotated[ParticipantId, Derived("meeting_id.actor_id")] = Field(
+    participant_id: Annotated[
+        ParticipantId, Derived("meeting_id.actor_id", by="participant_id")
+    ] = Field(
         description="Identifier: the meeting id and the actor id joined by a dot."
     )
     meeting_id: Annotated[Slug, ForeignKey("meetings")] = Field(description="The meeting.")
@@ -402,7 +411,9 @@ class Evidence(Record):
     primary_key = "evidence_id"
     about = "One span of one document supporting one record."
 
-    evidence_id: Annotated[EvidenceId, Derived("hash of record, document and span")] = Field(
+    evidence_id: Annotated[
+        EvidenceId, Derived("hash of record, document and span", by="evidence_id")
+    ] = Field(
         description="Identifier derived from the record, the document and the span."
     )
     record_type: RecordType = Field(description="The table of the record supported.")

@@ -1,0 +1,104 @@
+"""What reading ``data/`` gathers: rows per table, where each came from, and violations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from usc_events.build.yaml_reader import Lines, YamlPath
+from usc_events.errors import Violation
+from usc_events.schema.models import TABLE_MODELS
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a row came from: the file, the line, and the line of each field (and columns)."""
+
+    file: str
+    line: int | None
+    record: str | None
+    lines: Mapping[str, int] = field(default_factory=dict)
+    column: int | None = None
+    columns: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Collector:
+    """Rows per table, the origin of each row, and the violations met on the way."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {t: [] for t in TABLE_MODELS}
+    )
+    origins: dict[str, list[Origin]] = field(default_factory=lambda: {t: [] for t in TABLE_MODELS})
+    violations: list[Violation] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    #: Documents whose text could not be read (already reported): quotes in them are not checked.
+    unreadable: set[str] = field(default_factory=set)
+    #: Items that failed validation, as written: later rules do not report them again.
+    rejected: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: Records (``table:id``) some of whose evidence was not added (already reported).
+    incomplete: set[str] = field(default_factory=set)
+    #: Tables some of whose records could not be read at all, so their ids are unknown.
+    unread: set[str] = field(default_factory=set)
+
+    def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
+        self.rows[table].append(row)
+        self.origins[table].append(origin)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an item sits in a file: the file as shown, its lines, the item's path, its record.
+
+    ``label`` names the record the item belongs to, as in violations (``table:id``).
+    """
+
+    display: str
+    lines: Lines
+    path: YamlPath
+    label: str
+
+    def at(self, *steps: str | int) -> Site:
+        """The site of an item below this one."""
+        return replace(self, path=(*self.path, *steps))
+
+    def field_name(self, key: str) -> str:
+        """The dotted name of ``key`` of this item, within its record."""
+        within = self.path[1:] if self.path and isinstance(self.path[0], int) else self.path
+        return dotted((*within, key))
+
+    def origin(self) -> Origin:
+        """The origin of a row made from this item: its line and the line of each field."""
+        depth = len(self.path)
+        fields = self.lines.children(self.path)
+        columns = self.lines.columns
+        return Origin(
+            self.display,
+            self.lines.get(self.path, 1),
+            self.label,
+            {str(p[depth]): self.lines[p] for p in fields},
+            column=columns.get(self.path),
+            columns={str(p[depth]): columns[p] for p in fields if p in columns},
+        )
+
+    def violation(
+        self, key: str, message: str, code: str, *, value: Any, hint: str | None = None
+    ) -> Violation:
+        """A violation at field ``key`` of this item."""
+        where = (*self.path, key)
+        return Violation(
+            self.display,
+            self.lines.get(where),
+            self.label,
+            self.field_name(key),
+            message,
+            code,
+            column=self.lines.columns.get(where),
+            value=value,
+            hint=hint,
+        )
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    return ".".join(str(p) for p in path)
