@@ -18,7 +18,8 @@ import pyarrow as pa
 import pytest
 
 import usc_events
-from usc_events.query.corpus import Ambiguous, Corpus, NotFound, QueryError
+from usc_events.errors import Ambiguous, NotFound, QueryError
+from usc_events.query.corpus import Corpus
 
 
 @pytest.fixture(scope="module")

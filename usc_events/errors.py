@@ -92,18 +92,6 @@ class TableCorrupt(UscEventsError):
     """A packaged table does not match its manifest (size, hash or row count)."""
 
 
-class UnknownTable(UscEventsError, ValueError):
-    """A table name that is not one of the data model's; the message suggests the closest."""
-
-    def __init__(self, table: object, known: tuple[str, ...]) -> None:
-        from usc_events.matching import closest, did_you_mean
-
-        self.table = table
-        hint = did_you_mean(closest(str(table), known, limit=1)) if isinstance(table, str) else None
-        super().__init__(f"unknown table {table!r}; the tables are: {', '.join(known)}"
-                         + (f"; {hint}" if hint else ""))
-
-
 class QuoteNotLocated(UscEventsError, ValueError):
     """The quote is absent, ambiguous, or its occurrence number is out of range.
 
@@ -130,6 +118,18 @@ class Ambiguous(UscEventsError, LookupError):
 
 class QueryError(UscEventsError, ValueError):
     """A query that cannot be run: an unknown table or column, or SQL DuckDB rejects."""
+
+
+class UnknownTable(QueryError):
+    """A table name that is not one of the data model's; the message suggests the closest."""
+
+    def __init__(self, table: object, known: tuple[str, ...]) -> None:
+        from usc_events.matching import closest, did_you_mean
+
+        self.table = table
+        hint = did_you_mean(closest(str(table), known, limit=1)) if isinstance(table, str) else None
+        super().__init__(f"unknown table {table!r}; the tables are: {', '.join(known)}"
+                         + (f"; {hint}" if hint else ""))
 
 
 class ReleaseError(UscEventsError):

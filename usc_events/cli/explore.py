@@ -42,7 +42,7 @@ WithinOption = Annotated[bool, typer.Option(
 CELL = 240
 
 
-def _corpus() -> Corpus:
+def _corpus() -> Corpus[pa.Table]:
     import usc_events.query.corpus
 
     return usc_events.query.corpus.open_corpus(backend="arrow")

@@ -1,0 +1,102 @@
+"""Where every query helper computes: a corpus's Arrow tables and one DuckDB connection.
+
+The helpers of :mod:`usc_events.query` take an :class:`Engine` and answer with Arrow
+tables; only :class:`usc_events.query.corpus.Corpus` converts them to a backend.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from usc_events.errors import QueryError
+from usc_events.schema.models import TABLE_MODELS
+from usc_events.schema.names import TABLE_NAMES, check_table
+from usc_events.schema.vocabularies import ParticipantRole
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+#: Participants are listed in the order of the roles' definition: hosts first.
+ROLE_RANK = "list_position([{}], p.role)".format(
+    ", ".join(f"'{role.value}'" for role in ParticipantRole))
+
+_MISSING_TABLE = re.compile(r"Table with name (\S+) does not exist")
+
+
+class Engine:
+    """Every table of the data model as Arrow, and DuckDB over them under their own names.
+
+    Raises
+    ------
+    ValueError
+        When a table of the data model is missing from ``tables``.
+    """
+
+    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+        missing = [t for t in TABLE_NAMES if t not in tables]
+        if missing:
+            raise ValueError(f"a corpus needs every table; missing: {', '.join(missing)}")
+        self.tables: dict[str, pa.Table] = {name: tables[name] for name in TABLE_NAMES}
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection in which every table is a view of its own name."""
+        if self._connection is None:
+            import duckdb
+
+            connection = duckdb.connect(":memory:")
+            for name, data in self.tables.items():
+                connection.register(name, data)
+            self._connection = connection
+        return self._connection
+
+    def query(self, sql: str, parameters: dict[str, Any] | None = None) -> pa.Table:
+        """The answer to the library's own ``sql``, with named ``$parameters``."""
+        return self.connection.sql(sql, params=parameters or {}).to_arrow_table()
+
+    def run(self, sql: str) -> pa.Table:
+        """The answer to a user's ``sql``; what DuckDB rejects becomes a one-line error.
+
+        Raises
+        ------
+        UnknownTable
+            The query names a table the data model does not have.
+        QueryError
+            DuckDB rejects the query for any other reason.
+        """
+        import duckdb
+
+        try:
+            return self.connection.sql(sql).to_arrow_table()
+        except duckdb.Error as error:
+            message = _one_line(error)
+            missing = _MISSING_TABLE.search(str(error))
+        # Raised outside the except block: the one-line message stands alone.
+        if missing:
+            check_table(missing.group(1))
+        raise QueryError(message)
+
+    def table(self, name: str) -> pa.Table:
+        """Table ``name``; :class:`~usc_events.errors.UnknownTable` if there is none."""
+        return self.tables[check_table(name)]
+
+    def rows(self, table: str, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The rows of ``table`` (only ``columns``, if given) as dicts."""
+        data = self.tables[table]
+        rows: list[dict[str, Any]] = (
+            data.select(list(columns)) if columns is not None else data).to_pylist()
+        return rows
+
+    def ids(self, table: str) -> set[str]:
+        """The primary keys of ``table``."""
+        column = TABLE_MODELS[table].primary_key
+        return set(self.tables[table].column(column).to_pylist())
+
+
+def _one_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return " ".join(lines[:1]) if lines else type(error).__name__
