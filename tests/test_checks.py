@@ -9,7 +9,8 @@ import pyarrow.compute as pc
 import pytest
 
 from usc_events.build.builder import build
-from usc_events.build.rules import Finding, check_corpus
+from usc_events.build.finding import Finding
+from usc_events.build.rules import check_corpus
 
 
 @pytest.fixture

@@ -201,6 +201,14 @@ ERROR_CODES: dict[str, str] = {
     "span-mismatch": "An evidence row's offsets do not give its quote: text[start:end] != quote.",
     "quote-not-in-evidence": "A direct quote's text is not inside any of its evidence spans.",
     "needs-review": "A drafted record still carries its NEEDS REVIEW note.",
+    # dates and references
+    "edtf": "A date is not EDTF of an accepted form, names no real day, or is an interval "
+            "that ends before it starts.",
+    "old-date-field": "A record gives date_earliest/date_latest (or start), which EDTF's "
+                      "'date' replaced; the hint shows the same interval in EDTF.",
+    "citation-field": "A citation names a field its record does not have.",
+    "citation-missing": "A field whose value rests on a reference (a date with date_basis "
+                        "'reference', a URL, a Wikidata id) has no citation for that field.",
 }
 
 

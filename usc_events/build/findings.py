@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 from usc_events.build import ids
 from usc_events.build.collect import Collector, Origin
-from usc_events.build.rules import Finding
+from usc_events.build.finding import Finding
 from usc_events.errors import Violation
 from usc_events.schema.columns import columns, model
 from usc_events.schema.models import TABLE_MODELS

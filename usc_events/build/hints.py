@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from usc_events.build.rules import closest
+from usc_events.build.finding import closest
 from usc_events.schema.columns import contribution_model, evidence_item_model, passage_item_model
 from usc_events.schema.models import (
     EVIDENCE_ID_PATTERN,

@@ -23,3 +23,9 @@ def evidence_id(record_type: str, record_id: str, document_id: str, start: int, 
     """An evidence row's id: ``ev-`` and a hash of the record, the document and the span."""
     key = "\x1f".join((record_type, record_id, document_id, str(start), str(end)))
     return f"ev-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def citation_id(record_type: str, record_id: str, field: str | None, reference_id: str) -> str:
+    """A citation's id: ``ci-`` and a hash of the record, the field and the reference."""
+    key = "\x1f".join((record_type, record_id, field or "", reference_id))
+    return f"ci-{hashlib.sha256(key.encode()).hexdigest()[:12]}"

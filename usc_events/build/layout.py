@@ -22,7 +22,7 @@ from usc_events.schema.models import TABLE_MODELS
 
 #: Tables whose records contributors write as YAML lists under ``records/<table>/``.
 RECORD_TABLES: tuple[str, ...] = tuple(
-    t for t in TABLE_MODELS if t not in ("documents", "passages", "evidence")
+    t for t in TABLE_MODELS if t not in ("documents", "passages", "evidence", "citations")
 )
 
 

@@ -14,14 +14,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from usc_events.build import ids
+from usc_events.build.citations import add_citations
 from usc_events.build.collect import Collector, Site, dotted
 from usc_events.build.csv_reader import read_csv
+from usc_events.build.dates import derive_dates, old_date_keys
+from usc_events.build.finding import closest
 from usc_events.build.hints import for_validation_error
 from usc_events.build.quotes import locate
-from usc_events.build.rules import closest
 from usc_events.build.yaml_reader import Lines, YamlData, YamlPath, read_yaml
 from usc_events.errors import DataInvalid, QuoteNotLocated, Violation
-from usc_events.schema.columns import contribution_model, model
+from usc_events.schema.columns import columns, contribution_model, model
 
 
 def read_record_file(
@@ -33,15 +35,21 @@ def read_record_file(
 ) -> None:
     """Read one records file into the collector: its rows, their evidence and origins."""
     key = model(table).primary_key
+    stored = {c.name for c in columns(table)}
     for index, (item, lines) in enumerate(parse(path, display, table, collector, reader) or []):
         record = item.model_dump()
         evidence = record.pop("evidence", [])
+        cited = record.pop("citations", [])
         if table == "meeting_participants":
             record["participant_id"] = ids.participant_id(record["meeting_id"], record["actor_id"])
         site = Site(display, lines, (index,), f"{table}:{record[key]}")
+        if not derive_dates(stored, record, site, collector):
+            collector.rejected.append((table, record))
+            continue
         collector.add(table, record, site.origin())
         for number, item_evidence in enumerate(evidence):
             add_evidence(table, record[key], item_evidence, site.at("evidence", number), collector)
+        add_citations(table, record[key], cited, site, collector)
 
 
 def add_evidence(
@@ -139,6 +147,7 @@ def parse(
         return None
     contribution = contribution_model(table)
     key = model(table).primary_key
+    stored = {c.name for c in columns(table)}
     parsed = []
     for prefix, item in items:
         record_id = item.get(key) if isinstance(item, dict) else None
@@ -178,7 +187,7 @@ def parse(
             valid = contribution.model_validate(item)
         except ValidationError as error:
             collector.violations += _validation_violations(
-                error, table, prefix, display, lines, label
+                error, table, prefix, display, lines, label, old_date_keys(item, stored)
             )
             collector.rejected.append((table, item))
             continue
@@ -187,9 +196,14 @@ def parse(
 
 
 def _validation_violations(
-    error: ValidationError, table: str, prefix: YamlPath, display: str, lines: Lines, label: str
+    error: ValidationError, table: str, prefix: YamlPath, display: str, lines: Lines, label: str,
+    old_keys: dict[str, str],
 ) -> list[Violation]:
-    """One violation per problem pydantic found in the item at ``prefix``."""
+    """One violation per problem pydantic found in the item at ``prefix``.
+
+    A key of the old date format (``old_keys``: each with the hint of its EDTF form) is
+    reported as such, not as an unknown field.
+    """
     violations = []
     for problem in error.errors():
         loc = tuple(problem["loc"])
@@ -201,6 +215,10 @@ def _validation_violations(
         value_given = None if missing else problem.get("input")
         shown = "null" if value_given is None else repr(value_given)
         given = "" if missing else f" (got {shown})"
+        old = old_keys.get(str(loc[0])) if len(loc) == 1 else None
+        if old is not None:
+            problem = {**problem, "msg": f"{loc[0]} is no longer a field: dates are written "
+                       "in EDTF under 'date'", "type": "old-date-field"}
         violations.append(
             Violation(
                 display,
@@ -211,7 +229,7 @@ def _validation_violations(
                 problem["type"],
                 column=lines.columns.get(at) if at is not None else None,
                 value=value_given,
-                hint=for_validation_error(table, problem),
+                hint=old or for_validation_error(table, problem),
             )
         )
     return violations

@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 from usc_events.build import ids
+from usc_events.build.citations import add_citations
 from usc_events.build.collect import Collector, Site
 from usc_events.build.layout import display_path, source_files, source_texts, version_file
 from usc_events.build.records import locate_span, parse
@@ -88,6 +89,7 @@ def _read_source(path: Path, data_dir: Path | None, collector: Collector) -> set
     document_id = document["document_id"]
     site = Site(display, lines, (), f"documents:{document_id}")
     passages = document.pop("passages")
+    cited = document.pop("citations", [])
     text_path = path.parent / document["file_name"]
     folder = display_path(path.parent, data_dir)
     problem = None
@@ -125,6 +127,7 @@ def _read_source(path: Path, data_dir: Path | None, collector: Collector) -> set
     document["text"] = text
     document["sha256"] = hashlib.sha256(text_path.read_bytes()).hexdigest()
     collector.add("documents", document, site.origin())
+    add_citations("documents", document_id, cited, site, collector)
     for index, passage in enumerate(passages):
         passage_site = site.at("passages", index)
         span = locate_span(text, passage, passage_site, collector)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from usc_events.build.quotes import occurrences
-from usc_events.build.rules import NEEDS_REVIEW
+from usc_events.build.table_rules import NEEDS_REVIEW
 from usc_events.contrib.templates import schema_header
 
 #: Verbs and phrases that attribute a quote to a speaker.

@@ -45,6 +45,19 @@ def evidence(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
     return data.set_column(position, "sentence", pa.array(sentences, pa.string()))
 
 
+def citations(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
+    """The citations of references behind ``records`` (``(table, id)`` pairs)."""
+    wanted = [f"{t}:{i}" for t, i in records]
+    return engine.query("""
+        select c.citation_id, c.record_type, c.record_id, c.field, c.reference_id, r.outlet,
+               r.title, r.url, r.published_earliest, r.published_latest, r.kind, c.claim,
+               c.locator
+        from citations c join "references" r using (reference_id)
+        where list_contains($wanted, c.record_type || ':' || c.record_id)
+        order by c.record_type, c.record_id, c.field nulls first, c.reference_id
+    """, {"wanted": wanted})
+
+
 def related(engine: Engine, found: Found) -> dict[str, pa.Table]:
     """What ``found`` connects to: one table per relation (see :meth:`Corpus.related`)."""
     rid = found.record_id
@@ -73,7 +86,8 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
     window = Window.of(start, end, within)
     sql = f"""
         with events as (
-            select m.date_earliest, m.date_latest, m.date_basis, 'meeting' as kind,
+            select m.date_earliest, m.date_latest, m.date_edtf, m.end_edtf, m.date_basis,
+                   'meeting' as kind,
                    m.meeting_id as record_id, m.title,
                    list(p.actor_id order by {ROLE_RANK}, p.actor_id) as actors,
                    list(a.name order by {ROLE_RANK}, p.actor_id) as actor_names
@@ -81,20 +95,24 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
             join actors a on a.actor_id = p.actor_id
             group by all
             union all
-            select s.date_earliest, s.date_latest, s.date_basis, 'statement', s.statement_id,
+            select s.date_earliest, s.date_latest, s.date_edtf, null, s.date_basis, 'statement',
+                   s.statement_id,
                    s.text, [s.speaker_id], [a.name]
             from statements s join actors a on a.actor_id = s.speaker_id
             union all
-            select p.date_earliest, p.date_latest, p.date_basis, 'position', p.position_id,
+            select p.date_earliest, p.date_latest, p.date_edtf, null, p.date_basis, 'position',
+                   p.position_id,
                    p.summary, [p.actor_id], [a.name]
             from positions p join actors a on a.actor_id = p.actor_id
         )
         select e.*
         from events e
-        where e.date_earliest is not null and list_contains($kinds, e.kind)
+        where (e.date_earliest is not null or e.date_latest is not null)
+          and list_contains($kinds, e.kind)
           and (len($ids) = 0 or len(list_intersect(e.actors, $ids)) > 0)
           and {window.sql("e.date_earliest", "e.date_latest")}
-        order by e.date_earliest, e.date_latest, e.kind, e.record_id
+        order by coalesce(e.date_earliest, e.date_latest), e.date_latest nulls last, e.kind,
+                 e.record_id
     """
     return engine.query(sql, {"ids": ids, "kinds": list(kinds)})
 

@@ -313,6 +313,23 @@ class Corpus(Generic[FrameT]):
         found = self.record(record, table)
         return self._frame(connections.evidence(self._engine, [(found.table, found.record_id)]))
 
+    def citations(self, record: str, table: str | None = None) -> FrameT:
+        """The references cited for one record: the second tier, beside its evidence.
+
+        A reference is a public report the corpus cites but does not ship; a citation
+        says which field of the record it supports and what it reports, in the
+        curator's words (see the codebook).
+
+        Returns
+        -------
+        One row per citation: ``citation_id``, ``record_type``, ``record_id``, ``field``
+        (null for the record as a whole), ``reference_id``, ``outlet``, ``title``,
+        ``url``, ``published_earliest``, ``published_latest``, ``kind``, ``claim`` and
+        ``locator``.
+        """
+        found = self.record(record, table)
+        return self._frame(connections.citations(self._engine, [(found.table, found.record_id)]))
+
     def related(self, found: Found) -> dict[str, pa.Table]:
         """What a record connects to, as Arrow tables whatever the backend (for display).
 

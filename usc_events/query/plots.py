@@ -57,8 +57,12 @@ def _label(row: dict[str, Any]) -> str:
     return _short(f"{speaker}: {row['title']}")
 
 
-def _interval_text(low: dt.date, high: dt.date) -> str:
-    """A date interval as a person writes it: "20 Jan 2025", "1–20 Jan 2025"."""
+def _interval_text(low: dt.date | None, high: dt.date | None) -> str:
+    """A date interval as a person writes it: "20 Jan 2025", "1–20 Jan 2025", "by 20 Jan 2025"."""
+    if low is None or high is None:
+        known = low or high
+        assert known is not None
+        return f"{'by' if low is None else 'from'} {known.day} {known:%b %Y}"
     if low == high:
         return f"{low.day} {low:%b %Y}"
     if (low.year, low.month) == (high.year, high.month):
@@ -92,6 +96,36 @@ def clusters(spans: list[tuple[dt.date, dt.date]],
     return merged
 
 
+#: How far an open bound's fading bar reaches beyond the known one, as a share of the panel.
+OPEN_REACH = 0.25
+OPEN_STEPS = 12
+
+
+def _known_bounds(row: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The bounds a row gives, an open one replaced by the other (for laying out axes only)."""
+    low, high = row["date_earliest"], row["date_latest"]
+    return (low or high), (high or low)
+
+
+def _open_bar(axes: Any, mdates: Any, y: int, row: dict[str, Any], colour: str,
+              panel: tuple[dt.date, dt.date]) -> None:
+    """A bar that fades out towards the open side: the sources give no bound there.
+
+    Nothing is drawn as a bound: the bar fades to nothing within the panel, so it
+    claims no first (or last) day.
+    """
+    low, high = row["date_earliest"], row["date_latest"]
+    span = max((panel[1] - panel[0]).days + 1, 10) * OPEN_REACH
+    step = span / OPEN_STEPS
+    anchor = mdates.date2num(high + dt.timedelta(days=1)) if low is None else mdates.date2num(low)
+    direction = -1 if low is None else 1
+    for index in range(OPEN_STEPS):
+        left = anchor + direction * step * (index + (1 if direction < 0 else 0))
+        axes.barh(y, step, left=left, height=0.55, color=colour, edgecolor="none",
+                  alpha=0.85 * (1 - index / OPEN_STEPS))
+    axes.plot([anchor, anchor], [y - 0.3, y + 0.3], color="black", linewidth=1.2)
+
+
 def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     """Draw ``events`` (as :meth:`Corpus.timeline` returns them) and write ``out``.
 
@@ -116,7 +150,8 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     from matplotlib.patches import Patch
 
     mdates: Any = matplotlib.dates  # partly untyped
-    stretches = clusters([(r["date_earliest"], r["date_latest"]) for r in rows])
+    known = [_known_bounds(r) for r in rows]
+    stretches = clusters(known)
     widths = [max((high - low).days + 1, 10) ** 0.5 for low, high in stretches]
     height = 1.8 + 0.34 * len(rows)
     figure, panels = plt.subplots(1, len(stretches), figsize=(15, height), sharey=True,
@@ -125,11 +160,12 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     figure.get_layout_engine().set(wspace=0.01)
     one_day = dt.timedelta(days=1)
     for index, (axes, (low_end, high_end)) in enumerate(zip(panels[0], stretches, strict=True)):
-        for y, row in enumerate(rows):
+        for y, (row, (low, high)) in enumerate(zip(rows, known, strict=True)):
             colour = KIND_COLOURS[row["kind"]]
-            low, high = row["date_earliest"], row["date_latest"]
             inferred = row["date_basis"] == "inferred"
-            if low == high:
+            if row["date_earliest"] is None or row["date_latest"] is None:
+                _open_bar(axes, mdates, y, row, colour, (low_end, high_end))
+            elif low == high:
                 axes.plot([mdates.date2num(low) + 0.5], [y], marker="D", markersize=8,
                           color=colour, markeredgecolor="black", markeredgewidth=0.6,
                           alpha=INFERRED_ALPHA if inferred else 1.0, linestyle="none")
@@ -169,6 +205,8 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
         Line2D([], [], marker="D", color="grey", linestyle="none", label="known day"),
         Patch(facecolor="white", edgecolor="black", label="date interval"),
         Patch(facecolor="white", edgecolor="black", hatch="///", label="inferred dates"),
+        Patch(facecolor="#bbbbbb", edgecolor="none", alpha=0.45,
+              label="open bound: no date reported"),
     ]
     panels[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                          frameon=False, fontsize=9)

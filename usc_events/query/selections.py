@@ -71,7 +71,7 @@ def meetings(engine: Engine, actors: str | Sequence[str] | None = None, *,
         join actors a on a.actor_id = p.actor_id
         where m.meeting_id in (select meeting_id from chosen) and {window.sql()}
         group by all
-        order by m.date_earliest, m.date_latest, m.meeting_id
+        order by coalesce(m.date_earliest, m.date_latest), m.date_latest, m.meeting_id
     """
     return engine.query(sql, {"ids": ids, "all_actors": not ids, "needed": needed})
 

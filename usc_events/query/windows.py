@@ -2,8 +2,10 @@
 
 A record dated ``[date_earliest, date_latest]`` is in a window when the two
 intervals overlap, that is when the record *may* have happened inside the window;
-``within=True`` keeps only records that certainly did. Undated records are in no
-window.
+``within=True`` keeps only records that certainly did. A bound the sources leave open
+(null, as in ``../2025-01-20``) is unbounded: such a record overlaps every window that
+reaches past its other bound, and is never certainly within one. Undated records are in
+no window.
 """
 
 from __future__ import annotations
@@ -79,10 +81,13 @@ class Window:
         """A SQL condition on the columns ``earliest``/``latest`` (dates are bound as literals)."""
         if self.is_open:
             return "true"
-        low_column, high_column = (earliest, latest) if self.within else (latest, earliest)
-        parts = [f"{earliest} is not null"]
+        parts = [f"({earliest} is not null or {latest} is not null)"]
         if self.start is not None:
-            parts.append(f"{low_column} >= date '{self.start.isoformat()}'")
+            day = f"date '{self.start.isoformat()}'"
+            parts.append(f"{earliest} >= {day}" if self.within
+                         else f"({latest} is null or {latest} >= {day})")
         if self.end is not None:
-            parts.append(f"{high_column} <= date '{self.end.isoformat()}'")
+            day = f"date '{self.end.isoformat()}'"
+            parts.append(f"{latest} <= {day}" if self.within
+                         else f"({earliest} is null or {earliest} <= {day})")
         return "(" + " and ".join(parts) + ")"

@@ -133,3 +133,12 @@ def edtf_of(earliest: dt.date | None, latest: dt.date | None) -> str:
     left = earliest.isoformat() if earliest else ".."
     right = latest.isoformat() if latest else ".."
     return f"{left}/{right}"
+
+
+#: For each date key contributors write, the stored columns derived from it: the EDTF
+#: as written, its first day, its last day and (for ``date``) its precision.
+DATE_KEYS: dict[str, tuple[str, ...]] = {
+    "date": ("date_edtf", "date_earliest", "date_latest", "date_precision"),
+    "end": ("end_edtf", "end_earliest", "end_latest"),
+    "published": ("published_edtf", "published_earliest", "published_latest"),
+}
