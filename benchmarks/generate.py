@@ -127,12 +127,23 @@ def statements_chunk(start: int, count: int, actors: int, meetings: int,
         "text": text,
         "meeting_id": meeting_ids,
         "channel": _pick([c.value for c in Channel], k),
-        "date_earliest": earliest,
-        "date_latest": latest,
+        **_edtf_columns(earliest, latest),
         "date_basis": basis,
         "topic_ids": topic_ids,
         "note": note,
     }, count)
+
+
+def _edtf_columns(earliest: pa.Array, latest: pa.Array) -> dict[str, pa.Array]:
+    """``date_edtf`` as a curator would write the interval, with its bounds and precision."""
+    low, high = pc.cast(earliest, pa.string()), pc.cast(latest, pa.string())
+    same = pc.equal(earliest, latest)
+    return {
+        "date_edtf": pc.if_else(same, low, pc.binary_join_element_wise(low, high, "/")),
+        "date_earliest": earliest,
+        "date_latest": latest,
+        "date_precision": pc.if_else(same, "day", "interval"),
+    }
 
 
 def corpus(statements: int, seed: int = 0) -> dict[str, pa.Table]:
@@ -164,7 +175,7 @@ def corpus(statements: int, seed: int = 0) -> dict[str, pa.Table]:
         "kind": _pick([k.value for k in MeetingKind], m),
         "title": _numbered("Meeting ", m),
         "location": _numbered("City ", m % 50),
-        "date_earliest": earliest, "date_latest": latest, "date_basis": "stated",
+        **_edtf_columns(earliest, latest), "date_basis": "stated",
         "summary": "Two actors met.",
         "plover_event": _pick([p.value for p in PloverEvent], m),
         "cameo_code": _pick(["040", "042", "043", "036"], m),
@@ -270,7 +281,7 @@ def write_yaml(tables: dict[str, pa.Table], folder: Path) -> int:
 
     The evidence is written as contributors write it: a document id and a quote.
     """
-    from usc_events.schema.columns import columns, contribution_model
+    from usc_events.schema.columns import columns, contribution_key, contribution_model
     from usc_events.schema.models import TABLE_MODELS as MODELS
 
     (folder / "sources").mkdir(parents=True, exist_ok=True)
@@ -288,17 +299,18 @@ def write_yaml(tables: dict[str, pa.Table], folder: Path) -> int:
         evidence_of.setdefault((row["record_type"], row["record_id"]), []).append(row)
     written = 0
     for table, model in MODELS.items():
-        if table in ("documents", "passages", "evidence") or tables[table].num_rows == 0:
+        if table in ("documents", "passages", "evidence", "citations") \
+                or tables[table].num_rows == 0:
             continue
         (folder / "records" / table).mkdir(exist_ok=True)
-        keep = [name for name in contribution_model(table).model_fields if name != "evidence"]
+        keep = [(contribution_key(c), c.name) for c in columns(table) if c.derived is None]
         rows = tables[table].to_pylist()
         for part, begin in enumerate(range(0, len(rows), RECORDS_PER_FILE)):
             out: list[str] = []
             for row in rows[begin:begin + RECORDS_PER_FILE]:
                 lead = "- "
-                for name in keep:
-                    out.append(f"{lead}{name}: {_yaml_value(row[name])}")
+                for key, name in keep:
+                    out.append(f"{lead}{key}: {_yaml_value(row[name])}")
                     lead = "  "
                 support = evidence_of.get((table, row[model.primary_key]), [])
                 if support:

@@ -68,7 +68,9 @@ def check_intervals(table: str, rows: list[dict[str, Any]]) -> list[Key]:
         for low, high in pairs:
             if row[low] is not None and row[high] is not None and row[low] > row[high]:
                 found.append((table, number, low, "interval-order"))
-            if low.endswith("_earliest") and (row[low] is None) != (row[high] is None):
+            edtf = low.replace("_earliest", "_edtf")
+            if low.endswith("_earliest") and edtf not in names \
+                    and (row[low] is None) != (row[high] is None):
                 found.append((table, number, low, "interval-incomplete"))
     return found
 
@@ -93,6 +95,31 @@ def check_corpus(tables: Mapping[str, pa.Table]) -> list[Key]:
                           for v in values or [] if v is not None and v not in keys[target]]
     found += _evidence_rules(rows, keys)
     found += _record_rules(rows, keys)
+    found += _citation_rules(rows)
+    return found
+
+
+def _citation_rules(rows: dict[str, list[dict[str, Any]]]) -> list[Key]:
+    from usc_events.build.table_rules import CITED_FIELDS
+    from usc_events.schema.columns import contributed_keys
+
+    found: list[Key] = []
+    if "citations" not in rows:
+        return found
+    cited = set()
+    for number, row in enumerate(rows["citations"]):
+        cited.add((row["record_type"], row["record_id"], row["field"]))
+        if row["field"] is not None and row["record_type"] in TABLE_MODELS \
+                and row["field"] not in contributed_keys(row["record_type"]):
+            found.append(("citations", number, "field", "citation-field"))
+    for table, data in rows.items():
+        key = model(table).primary_key
+        for number, row in enumerate(data):
+            needed = [f for f in CITED_FIELDS.get(table, ()) if row[f] is not None]
+            if row.get("date_basis") == "reference":
+                needed.append("date")
+            found += [(table, number, f, "citation-missing") for f in needed
+                      if (table, row[key], f) not in cited]
     return found
 
 
@@ -136,7 +163,7 @@ def _record_rules(rows: dict[str, list[dict[str, Any]]], keys: dict[str, set[Any
             if note is not None and note.startswith("NEEDS REVIEW"):
                 found.append((table, number, "note", "needs-review"))
             if "date_basis" in row:
-                if (row["date_basis"] is None) != (row["date_earliest"] is None):
+                if (row["date_basis"] is None) != (row["date_edtf"] is None):
                     found.append((table, number, "date_basis", "date-basis"))
                 if row["date_basis"] == "inferred" and note is None:
                     found.append((table, number, "note", "inference-note"))

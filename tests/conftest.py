@@ -62,7 +62,7 @@ passages:
   actor_id: alpha
   organization_id: beta
   title: Minister
-  start: null
+  date: null
   end: null
   evidence:
     - document_id: doc-a
@@ -78,8 +78,8 @@ passages:
   kind: meeting
   title: Alpha meets Beta
   location: Geneva
-  date_earliest: 2025-03-03
-  date_latest: 2025-03-03
+  date: "2025-03-03"
+  end: null
   date_basis: stated
   summary: Alpha and Beta met in Geneva.
   plover_event: CONSULT
@@ -87,6 +87,20 @@ passages:
   evidence:
     - document_id: doc-a
       quote: Alpha Minister met Beta Envoy in Geneva on 3 March 2025
+  citations:
+    - reference_id: wire-geneva
+      field: date
+      claim: The wire's report of the talks gives the same day.
+""",
+    "records/references/test.yaml": """\
+- reference_id: wire-geneva
+  url: https://example.org/geneva-talks
+  title: Talks in Geneva
+  outlet: Test Wire
+  published: "2025-03-03"
+  kind: wire_report
+  language: en
+  accessed: 2026-12-01
 """,
     "records/meeting_participants/test.yaml": """\
 - meeting_id: alpha-beta-geneva
@@ -109,8 +123,7 @@ passages:
   text: frank and useful
   meeting_id: alpha-beta-geneva
   channel: in_person
-  date_earliest: 2025-03-03
-  date_latest: 2025-03-03
+  date: "2025-03-03"
   date_basis: inferred
   topic_ids: [tariffs]
   note: Said about the talks of 3 March, so on or after that day; the report is of the same day.

@@ -42,7 +42,7 @@ def test_manifest_records_versions_rows_and_hashes(corpus_root: Path) -> None:
     write(corpus, out)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["dataset_version"] == "0.1.0"
-    assert manifest["schema_version"] == "1.0.0"
+    assert manifest["schema_version"] == "2.0.0"
     assert set(manifest["tables"]) == set(corpus.tables)
     for entry in manifest["tables"].values():
         content = (out / entry["file"]).read_bytes()
@@ -64,7 +64,7 @@ def test_tables_are_sorted_by_primary_key(corpus_root: Path) -> None:
 def test_cli_build_writes_beside_the_data_folder(corpus_root: Path) -> None:
     result = _cli("build", cwd=corpus_root)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Built 11 tables (22 rows), dataset 0.1.0."
+    assert result.stdout.strip() == "Built 13 tables (24 rows), dataset 0.1.0."
     assert (corpus_root / "usc_events" / "data" / "manifest.json").is_file()
 
 

@@ -91,7 +91,7 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
             "data/records/positions/test.yaml:10:16: positions:beta-keeps-tariffs position_id: "
             "'beta-keeps-tariffs' is already the id of an earlier record; ids must be unique; "
             "first given at data/records/positions/test.yaml:1 [duplicate-id]",
-            "data/records/positions/test.yaml:17:7: positions:beta-keeps-tariffs evidence_id: "
+            "data/records/positions/test.yaml:17:7: positions:beta-keeps-tariffs evidence.0.evidence_id: "
             "'ev-4f29e1af6fb2' is the evidence_id of an earlier row too: evidence_id is derived "
             "from hash of record, document and span, and two rows give the same; first given at "
             "data/records/positions/test.yaml:8 [duplicate-id]",
@@ -107,7 +107,7 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     "foreign key in a list": (
         edit("records/statements/test.yaml", "topic_ids: [tariffs]", "topic_ids: [tariffs, trade]"),
         [
-            "data/records/statements/test.yaml:10:14: statements:alpha-frank topic_ids: 'trade' is "
+            "data/records/statements/test.yaml:9:14: statements:alpha-frank topic_ids: 'trade' is "
             "not the id of any record in topics [foreign-key]",
         ],
     ),
@@ -132,11 +132,66 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ],
     ),
     "dates reversed": (
-        edit("records/meetings/test.yaml", "date_latest: 2025-03-03", "date_latest: 2025-03-02"),
+        edit("records/meetings/test.yaml", 'date: "2025-03-03"', 'date: "2025-03-03/2025-03-02"'),
         [
-            "data/records/meetings/test.yaml:5:18: meetings:alpha-beta-geneva date_earliest: "
-            "2025-03-03 is after date_latest 2025-03-02; expected date_earliest ≤ date_latest "
-            "[interval-order]",
+            "data/records/meetings/test.yaml:5:9: meetings:alpha-beta-geneva date: "
+            "'2025-03-03/2025-03-02' ends before it starts (2025-03-02 is before "
+            "2025-03-03); see 'Dates in EDTF' in the codebook [edtf]",
+        ],
+    ),
+    "an end before the date": (
+        edit("records/meetings/test.yaml", "end: null", 'end: "2025-03-01"'),
+        [
+            "data/records/meetings/test.yaml:6:8: meetings:alpha-beta-geneva end: "
+            "'2025-03-01' ends before the date '2025-03-03' begins; 'end' is when it ended, "
+            "'date' when it began [interval-order]",
+        ],
+    ),
+    "a date that is not EDTF": (
+        edit("records/statements/test.yaml", 'date: "2025-03-03"', 'date: "3 March 2025"'),
+        [
+            "data/records/statements/test.yaml:7:9: statements:alpha-frank date: '3 March "
+            "2025' is not a date this corpus accepts; expected an EDTF date: '2025-01-19' (a "
+            "day), '2024-04' (a month), '1971' (a year), '2024-11/2025-01' (an interval), "
+            "'../2025-01-20' (open start), '2025-01-17?' (uncertain), '2025-01~' "
+            "(approximate); see 'Dates in EDTF' in the codebook [edtf]",
+        ],
+    ),
+    "the old date fields": (
+        edit("records/statements/test.yaml", 'date: "2025-03-03"',
+             "date_earliest: 2025-03-01\n  date_latest: 2025-03-31"),
+        [
+            "data/records/statements/test.yaml:7:18: statements:alpha-frank date_earliest: "
+            "date_earliest is no longer a field: dates are written in EDTF under 'date' (got "
+            "2025-03-01); write date: \"2025-03\" instead [old-date-field]",
+            "data/records/statements/test.yaml:8:16: statements:alpha-frank date_latest: "
+            "date_latest is no longer a field: dates are written in EDTF under 'date' (got "
+            "2025-03-31); write date: \"2025-03\" instead [old-date-field]",
+        ],
+    ),
+    "a citation of an unknown reference": (
+        edit("records/meetings/test.yaml", "reference_id: wire-geneva", "reference_id: wire-lisbon"),
+        [
+            "data/records/meetings/test.yaml:15:21: meetings:alpha-beta-geneva "
+            "citations.0.reference_id: 'wire-lisbon' is not the id of any record in "
+            "references [foreign-key]",
+        ],
+    ),
+    "a citation of a field the record does not have": (
+        edit("records/meetings/test.yaml", "      field: date\n", "      field: weather\n"),
+        [
+            "data/records/meetings/test.yaml:16:14: meetings:alpha-beta-geneva "
+            "citations.0.field: 'weather' is not a field of meetings [citation-field]",
+        ],
+    ),
+    "a date that rests on a reference without its citation": (
+        {"records/meetings/test.yaml": FILES["records/meetings/test.yaml"]
+         .replace("date_basis: stated", "date_basis: reference")
+         .replace("      field: date\n", "      field: location\n")},
+        [
+            "data/records/meetings/test.yaml:5:9: meetings:alpha-beta-geneva date: date "
+            "rests on a reference, so the record's citations need one for field 'date' "
+            "[citation-missing]",
         ],
     ),
     "publication interval reversed": (
@@ -149,13 +204,6 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
             "data/sources/doc_a.yaml:6:21: documents:doc-a published_earliest: 2025-03-03 "
             "10:00:00+00:00 is after published_latest 2025-03-02 10:00:59+00:00; expected "
             "published_earliest ≤ published_latest [interval-order]",
-        ],
-    ),
-    "half an interval": (
-        edit("records/statements/test.yaml", "  date_latest: 2025-03-03\n", ""),
-        [
-            "data/records/statements/test.yaml:7:18: statements:alpha-frank date_earliest: give "
-            "both date_earliest and date_latest, or neither [interval-incomplete]",
         ],
     ),
     "date basis without dates": (
@@ -182,12 +230,13 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ],
     ),
     "invalid calendar date": (
-        edit(
-            "records/meetings/test.yaml", "date_earliest: 2025-03-03", "date_earliest: 2025-02-30"
-        ),
+        edit("records/meetings/test.yaml", 'date: "2025-03-03"', 'date: "2025-02-30"'),
         [
-            "data/records/meetings/test.yaml:5:18: meetings:alpha-beta-geneva date_earliest: "
-            "'2025-02-30' is not a valid value: day is out of range for month [yaml-value]",
+            "data/records/meetings/test.yaml:5:9: meetings:alpha-beta-geneva date: "
+            "'2025-02-30' is not a valid date (no such day or month); expected an EDTF date: "
+            "'2025-01-19' (a day), '2024-04' (a month), '1971' (a year), '2024-11/2025-01' "
+            "(an interval), '../2025-01-20' (open start), '2025-01-17?' (uncertain), "
+            "'2025-01~' (approximate); see 'Dates in EDTF' in the codebook [edtf]",
         ],
     ),
     "publication time without timezone": (
@@ -198,7 +247,7 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         ),
         [
             "data/sources/doc_a.yaml:7:19: documents:doc-a published_latest: Input should have "
-            "timezone info (got datetime.datetime(2025, 3, 3, 10, 0, 59)); add the time zone, e.g. "
+            "timezone info (got 2025-03-03T10:00:59); add the time zone, e.g. "
             "2025-01-20T16:24:00Z or 2025-01-20T20:24:00+04:00 [timezone_aware]",
         ],
     ),
@@ -217,7 +266,7 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
     "quote with straight quotes where the text has curly ones": (
         edit("records/statements/test.yaml", "“frank and useful”", '"frank and useful"'),
         [
-            "data/records/statements/test.yaml:14:14: statements:alpha-frank evidence.0.quote: "
+            "data/records/statements/test.yaml:13:14: statements:alpha-frank evidence.0.quote: "
             "quote not found in the document (document doc-a); closest passage: 'Alpha said the "
             "talks were “frank and useful”' [quote]",
         ],
@@ -307,7 +356,8 @@ CASES: dict[str, tuple[dict[str, str | None], list[str]]] = {
         {"records/events/x.yaml": "- a: 1\n"},
         [
             "data/records/events: unknown table folder; expected one of: actors, roles, topics, "
-            "meetings, meeting_participants, statements, positions, discrepancies [unknown-table]"
+            "meetings, meeting_participants, statements, positions, discrepancies, references "
+            "[unknown-table]"
         ],
     ),
     "file not a list": (
@@ -346,6 +396,8 @@ def test_the_unbroken_corpus_builds(corpus_root: Path) -> None:
         "positions": 1,
         "discrepancies": 1,
         "evidence": 10,
+        "references": 1,
+        "citations": 1,
     }
 
 
@@ -395,3 +447,29 @@ def test_all_violations_are_reported_in_one_run(tmp_path: Path) -> None:
         ("roles:alpha-minister", "actor_id", "foreign-key"),
         ("statements:alpha-frank", "speaker_id", "foreign-key"),
     ]
+
+
+def test_a_cited_reference_dates_a_record(tmp_path: Path) -> None:
+    """A date that rests on a reference builds, with its citation and its EDTF columns."""
+    changes = edit("records/meetings/test.yaml", "date_basis: stated", "date_basis: reference")
+    write_corpus(tmp_path, changes)
+    corpus = build(tmp_path / "data")
+    (citation,) = corpus.tables["citations"].to_pylist()
+    assert (citation["record_type"], citation["record_id"], citation["field"],
+            citation["reference_id"]) == ("meetings", "alpha-beta-geneva", "date", "wire-geneva")
+    assert citation["citation_id"].startswith("ci-")
+    (meeting,) = corpus.tables["meetings"].to_pylist()
+    assert (meeting["date_edtf"], str(meeting["date_earliest"]), str(meeting["date_latest"]),
+            meeting["date_precision"], meeting["date_basis"]) == (
+        "2025-03-03", "2025-03-03", "2025-03-03", "day", "reference")
+    (reference,) = corpus.tables["references"].to_pylist()
+    assert (reference["published_edtf"], str(reference["published_earliest"])) == (
+        "2025-03-03", "2025-03-03")
+
+
+def test_an_open_start_is_stored_as_null_not_invented(tmp_path: Path) -> None:
+    changes = edit("records/statements/test.yaml", 'date: "2025-03-03"', 'date: "../2025-03-03"')
+    write_corpus(tmp_path, changes)
+    (statement,) = build(tmp_path / "data").tables["statements"].to_pylist()
+    assert (statement["date_earliest"], str(statement["date_latest"]),
+            statement["date_precision"]) == (None, "2025-03-03", "interval")

@@ -29,7 +29,7 @@ SOURCES = DATA / "sources"
 #: together with the records, and say why in the changelog.
 COUNTS: dict[str, int] = {
     "documents": 5,
-    "passages": 13,
+    "passages": 16,
     "actors": 32,
     "roles": 12,
     "topics": 19,
@@ -39,6 +39,8 @@ COUNTS: dict[str, int] = {
     "positions": 42,
     "discrepancies": 6,
     "evidence": 275,
+    "references": 64,
+    "citations": 123,
 }
 
 #: Punctuation a writer puts inside the closing quotation mark that is not the speaker's.
@@ -310,7 +312,8 @@ def test_no_duplicate_actors_or_shared_aliases() -> None:
 
 
 def test_no_duplicate_roles() -> None:
-    keys = [((r["actor_id"], r["organization_id"], _text_key(r["title"]), r["start"], r["end"]),
+    keys = [((r["actor_id"], r["organization_id"], _text_key(r["title"]), r["date_edtf"],
+              r["end_edtf"]),
              r["role_id"]) for r in rows("roles")]
     assert not _duplicates(keys)
 

@@ -43,7 +43,8 @@ def test_the_timeline_png_draws_each_kind(corpus: Corpus, tmp_path: Path) -> Non
     for kind in ("meeting", "statement"):
         colour = plots.KIND_COLOURS[kind]
         drawn = _share_of(pixels, colour) + _share_of(pixels, colour, plots.INFERRED_ALPHA)
-        assert drawn > 0.002, kind
+        # Most meetings are now dated to the day, so they are markers, not bars.
+        assert drawn > 0.0003, kind
     assert (pixels.sum(axis=-1) < 100).mean() > 0.005  # dark pixels: labels and axes
 
 

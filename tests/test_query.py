@@ -301,7 +301,8 @@ def test_search_finds_statements_summaries_and_names(corpus: Corpus) -> None:
 
 def test_sql_over_every_table_by_name(corpus: Corpus) -> None:
     for table in usc_events.tables():
-        count = corpus.sql(f"select count(*) as n from {table}").column("n")[0].as_py()
+        # quoted: "references" is a reserved word in SQL
+        count = corpus.sql(f'select count(*) as n from "{table}"').column("n")[0].as_py()
         assert count == usc_events.manifest()["tables"][table]["rows"]
     joined = corpus.sql("""
         select p.actor_id from meeting_participants p join meetings m using (meeting_id)

@@ -77,9 +77,26 @@ def test_a_malformed_date_says_what_is_expected(value: str) -> None:
 
 def test_a_window_is_an_overlap_unless_within() -> None:
     window = Window.of("2025-01", "2025-01")
-    assert window.sql() == ("(date_earliest is not null and date_latest >= date '2025-01-01' "
-                            "and date_earliest <= date '2025-01-31')")
+    assert window.sql() == (
+        "((date_earliest is not null or date_latest is not null) and (date_latest is null or "
+        "date_latest >= date '2025-01-01') and (date_earliest is null or date_earliest <= "
+        "date '2025-01-31'))")
     within = Window.of("2025-01", "2025-01", within=True)
     assert "date_earliest >= date '2025-01-01'" in within.sql()
     assert "date_latest <= date '2025-01-31'" in within.sql()
     assert Window.of().sql() == "true"
+
+
+def test_an_open_bound_overlaps_but_is_never_within() -> None:
+    import duckdb
+
+    rows = duckdb.sql("""
+        select * from (values (null::date, date '2025-01-20', 'open start'),
+                              (date '2025-01-19', null::date, 'open end'),
+                              (date '2024-06-01', date '2024-06-30', 'before'))
+        as t(date_earliest, date_latest, label)""")
+    def labels(window: Window) -> list[str]:
+        return sorted(r[0] for r in rows.filter(window.sql()).project("label").fetchall())
+    assert labels(Window.of("2025-01", "2025-01")) == ["open end", "open start"]
+    assert labels(Window.of("2025-01", "2025-01", within=True)) == []
+    assert labels(Window.of(end="2024-12")) == ["before", "open start"]

@@ -14,6 +14,7 @@ from usc_events.schema.columns import (
     arrow_schema,
     columns,
     contribution_json_schema,
+    contribution_key,
     contribution_model,
     model,
     pandera_schema,
@@ -52,7 +53,10 @@ def test_design_columns_are_present() -> None:
             "sha256",
         ],
         "actors": ["actor_id", "name", "kind", "country", "aliases", "description", "wikidata_id"],
-        "roles": ["role_id", "actor_id", "organization_id", "title", "start", "end"],
+        # The design's start and end, written in EDTF like every other date (issue 12).
+        "roles": ["role_id", "actor_id", "organization_id", "title", "date_edtf",
+                  "date_earliest", "date_latest", "end_edtf", "end_earliest", "end_latest",
+                  "date_basis"],
         "meetings": [
             "meeting_id",
             "kind",
@@ -100,6 +104,10 @@ def test_design_columns_are_present() -> None:
             "quote",
             "attribution",
         ],
+        "references": ["reference_id", "url", "title", "outlet", "author",
+                       "published_earliest", "published_latest", "kind", "language", "accessed"],
+        "citations": ["citation_id", "record_type", "record_id", "field", "reference_id",
+                      "claim", "locator"],
     }
     for table, names in design.items():
         assert set(names) <= {c.name for c in columns(table)}, table
@@ -154,10 +162,11 @@ def test_json_schema_agrees_with_the_definition(table: str) -> None:
     properties = item["properties"]
     contributed = [c for c in columns(table) if c.derived is None]
     extras = {"evidence"} if model(table).takes_evidence else set()
+    extras |= {"citations"} if model(table).takes_citations else set()
     extras |= {"passages"} if table == "documents" else set()
-    assert set(properties) == {c.name for c in contributed} | extras
+    assert set(properties) == {contribution_key(c) for c in contributed} | extras
     for column in contributed:
-        types, nullable, main = _json_type(properties[column.name], defs)
+        types, nullable, main = _json_type(properties[contribution_key(column)], defs)
         assert nullable == column.nullable, column.name
         expected = {str: "string", int: "integer", float: "number", bool: "boolean"}.get(
             column.scalar, "string"

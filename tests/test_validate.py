@@ -54,8 +54,8 @@ url: null
   kind: meeting
   title: Gamma meets Alpha
   location: Lisbon
-  date_earliest: 2025-03-04
-  date_latest: 2025-03-04
+  date: "2025-03-04"
+  end: null
   date_basis: stated
   summary: Gamma and Alpha met in Lisbon.
   plover_event: CONSULT
@@ -112,14 +112,14 @@ def test_a_valid_contribution_passes(root: Path) -> None:
     code, lines, _ = validate(root, "contrib")
     assert code == 0
     assert lines == [
-        "OK: 3 files checked against data/; no problems (27 rows would build).",
+        "OK: 3 files checked against data/; no problems (29 rows would build).",
     ]
 
 
 def test_the_whole_data_folder_is_the_default(root: Path) -> None:
     code, lines, _ = validate(root)
     assert code == 0
-    assert lines[-1].startswith("OK: 9 files checked against data/; no problems")
+    assert lines[-1].startswith("OK: 10 files checked against data/; no problems")
 
 
 BAD: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
@@ -178,15 +178,18 @@ BAD: dict[str, tuple[dict[str, str | bytes | None], list[str]]] = {
          "[quote]"],
     ),
     "reversed dates": (
-        change("records/meetings/new.yaml", "date_latest: 2025-03-04", "date_latest: 2025-03-01"),
-        ["contrib/records/meetings/new.yaml:5:18: meetings:gamma-alpha-lisbon date_earliest: "
-         "2025-03-04 is after date_latest 2025-03-01; expected date_earliest ≤ date_latest "
-         "[interval-order]"],
+        change("records/meetings/new.yaml", 'date: "2025-03-04"', 'date: "2025-03-04/2025-03-01"'),
+        ["contrib/records/meetings/new.yaml:5:9: meetings:gamma-alpha-lisbon date: "
+         "'2025-03-04/2025-03-01' ends before it starts (2025-03-01 is before 2025-03-04); see "
+         "'Dates in EDTF' in the codebook [edtf]"],
     ),
     "invalid calendar date": (
-        change("records/meetings/new.yaml", "date_latest: 2025-03-04", "date_latest: 2025-02-29"),
-        ["contrib/records/meetings/new.yaml:6:16: meetings:gamma-alpha-lisbon date_latest: "
-         "'2025-02-29' is not a valid value: day is out of range for month [yaml-value]"],
+        change("records/meetings/new.yaml", 'date: "2025-03-04"', 'date: "2025-02-29"'),
+        ["contrib/records/meetings/new.yaml:5:9: meetings:gamma-alpha-lisbon date: "
+         "'2025-02-29' is not a valid date (no such day or month); expected an EDTF date: "
+         "'2025-01-19' (a day), '2024-04' (a month), '1971' (a year), '2024-11/2025-01' (an "
+         "interval), '../2025-01-20' (open start), '2025-01-17?' (uncertain), '2025-01~' "
+         "(approximate); see 'Dates in EDTF' in the codebook [edtf]"],
     ),
     "non-UTF-8 bytes": (
         {"records/actors/new.yaml": CONTRIBUTION["records/actors/new.yaml"].encode().replace(
@@ -285,14 +288,14 @@ def test_a_text_that_is_a_link_out_of_its_folder_is_refused(root: Path) -> None:
 def test_every_error_is_reported_in_one_run(root: Path) -> None:
     write_contribution(root, {
         **change("records/actors/new.yaml", "kind: person", "kind: persn"),
-        **change("records/meetings/new.yaml", "date_latest: 2025-03-04",
-                 "date_latest: 2025-03-01"),
+        **change("records/meetings/new.yaml", 'date: "2025-03-04"',
+                 'date: "2025-03-04/2025-03-01"'),
     })
     code, lines, _ = validate(root, "contrib")
     assert code == 1
     assert [line.split(": ")[0] for line in lines[:-1]] == [
         "contrib/records/actors/new.yaml:3:9",
-        "contrib/records/meetings/new.yaml:5:18",
+        "contrib/records/meetings/new.yaml:5:9",
     ]
     assert lines[-1] == (
         "2 problems in 2 files (3 files checked against data/); nothing was written."

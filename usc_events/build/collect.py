@@ -21,6 +21,9 @@ class Origin:
     lines: Mapping[str, int] = field(default_factory=dict)
     column: int | None = None
     columns: Mapping[str, int] = field(default_factory=dict)
+    #: Where the row's item sits within its record (``citations.0``), for an item that is
+    #: written inside another record; empty for a record of its own.
+    within: str = ""
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Site:
             {str(p[depth]): self.lines[p] for p in fields},
             column=columns.get(self.path),
             columns={str(p[depth]): columns[p] for p in fields if p in columns},
+            within=self.field_name("")[:-1] if len(self.path) > 1 else "",
         )
 
     def violation(

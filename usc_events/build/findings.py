@@ -66,7 +66,7 @@ def locate_finding(origins: Mapping[str, list[Origin]], finding: Finding) -> Vio
         origin.file,
         line,
         origin.record,
-        finding.field,
+        f"{origin.within}.{finding.field}" if origin.within else finding.field,
         finding.message,
         finding.code,
         column=column,

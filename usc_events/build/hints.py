@@ -13,7 +13,7 @@ from typing import Any
 
 from usc_events.build.finding import closest
 from usc_events.schema.columns import contribution_model, evidence_item_model, passage_item_model
-from usc_events.schema.models import (
+from usc_events.schema.types import (
     EVIDENCE_ID_PATTERN,
     PARTICIPANT_ID_PATTERN,
     SLUG_PATTERN,

@@ -7,6 +7,7 @@ is located in its document by :mod:`usc_events.build.quotes`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,8 @@ def _validation_violations(
     """
     violations = []
     for problem in error.errors():
+        if old_keys and problem["type"] == "missing" and tuple(problem["loc"]) == ("date",):
+            continue  # the old date fields are reported, with the EDTF form to write
         loc = tuple(problem["loc"])
         at = next(
             (p for p in ((*prefix, *loc), (*prefix, *loc[:-1]), prefix) if p in lines),
@@ -213,7 +216,8 @@ def _validation_violations(
         )
         missing = problem["type"] == "missing"
         value_given = None if missing else problem.get("input")
-        shown = "null" if value_given is None else repr(value_given)
+        shown = ("null" if value_given is None else value_given.isoformat()
+                 if isinstance(value_given, dt.date) else repr(value_given))
         given = "" if missing else f" (got {shown})"
         old = old_keys.get(str(loc[0])) if len(loc) == 1 else None
         if old is not None:

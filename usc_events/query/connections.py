@@ -86,8 +86,8 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
     window = Window.of(start, end, within)
     sql = f"""
         with events as (
-            select m.date_earliest, m.date_latest, m.date_edtf, m.end_edtf, m.date_basis,
-                   'meeting' as kind,
+            select m.date_earliest, m.date_latest, m.date_edtf, m.end_edtf, m.end_earliest,
+                   m.end_latest, m.date_basis, 'meeting' as kind,
                    m.meeting_id as record_id, m.title,
                    list(p.actor_id order by {ROLE_RANK}, p.actor_id) as actors,
                    list(a.name order by {ROLE_RANK}, p.actor_id) as actor_names
@@ -95,12 +95,14 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
             join actors a on a.actor_id = p.actor_id
             group by all
             union all
-            select s.date_earliest, s.date_latest, s.date_edtf, null, s.date_basis, 'statement',
+            select s.date_earliest, s.date_latest, s.date_edtf, null, null, null, s.date_basis,
+                   'statement',
                    s.statement_id,
                    s.text, [s.speaker_id], [a.name]
             from statements s join actors a on a.actor_id = s.speaker_id
             union all
-            select p.date_earliest, p.date_latest, p.date_edtf, null, p.date_basis, 'position',
+            select p.date_earliest, p.date_latest, p.date_edtf, null, null, null, p.date_basis,
+                   'position',
                    p.position_id,
                    p.summary, [p.actor_id], [a.name]
             from positions p join actors a on a.actor_id = p.actor_id

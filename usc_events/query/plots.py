@@ -102,9 +102,30 @@ OPEN_STEPS = 12
 
 
 def _known_bounds(row: dict[str, Any]) -> tuple[dt.date, dt.date]:
-    """The bounds a row gives, an open one replaced by the other (for laying out axes only)."""
+    """The bounds a row gives, an open one replaced by the other (for laying out axes only).
+
+    A record with an ``end`` (a visit) reaches to the end's last known day.
+    """
     low, high = row["date_earliest"], row["date_latest"]
+    high = row.get("end_latest") or row.get("end_earliest") or high
     return (low or high), (high or low)
+
+
+def _lasting_bar(axes: Any, mdates: Any, y: int, row: dict[str, Any], colour: str,
+                 panel: tuple[dt.date, dt.date]) -> None:
+    """Something that lasted (a visit): from its first possible day to its end.
+
+    Where the end is open (nobody reports when it ended), the bar fades out past the
+    last day it is known to have lasted.
+    """
+    first = row["date_earliest"] or row["date_latest"]
+    last = row["end_latest"] or row["end_earliest"] or row["date_latest"]
+    start = mdates.date2num(first)
+    axes.barh(y, mdates.date2num(last + dt.timedelta(days=1)) - start, left=start, height=0.55,
+              color=colour, edgecolor="black", linewidth=0.6)
+    if row["end_latest"] is None:
+        _open_bar(axes, mdates, y, {"date_earliest": last + dt.timedelta(days=1),
+                                    "date_latest": None}, colour, panel)
 
 
 def _open_bar(axes: Any, mdates: Any, y: int, row: dict[str, Any], colour: str,
@@ -124,6 +145,39 @@ def _open_bar(axes: Any, mdates: Any, y: int, row: dict[str, Any], colour: str,
         axes.barh(y, step, left=left, height=0.55, color=colour, edgecolor="none",
                   alpha=0.85 * (1 - index / OPEN_STEPS))
     axes.plot([anchor, anchor], [y - 0.3, y + 0.3], color="black", linewidth=1.2)
+
+
+def _when(row: dict[str, Any]) -> str:
+    """The dates of a row as a label: its interval, and where it lasted, its end."""
+    text = _interval_text(row["date_earliest"], row["date_latest"])
+    if not row.get("end_edtf"):
+        return text
+    low, high = row["end_earliest"], row["end_latest"]
+    end = (f"{low.day} {low:%b %Y} or later" if high is None
+           else _interval_text(low, high))
+    return f"{text}, until {end}"
+
+
+def _legend(rows: list[dict[str, Any]], line: Any, patch: Any) -> list[Any]:
+    """Legend entries for what the timeline draws, and only that."""
+    kinds = {r["kind"] for r in rows}
+    handles: list[Any] = [patch(facecolor=c, edgecolor="black", label=k)
+                          for k, c in KIND_COLOURS.items() if k in kinds]
+    days = any(r["date_earliest"] == r["date_latest"] is not None and not r.get("end_edtf")
+               for r in rows)
+    spans = any(r["date_earliest"] != r["date_latest"] or r.get("end_edtf") for r in rows)
+    opened = any(r["date_earliest"] is None or r["date_latest"] is None
+                 or (r.get("end_edtf") and r.get("end_latest") is None) for r in rows)
+    inferred = any(r["date_basis"] == "inferred" for r in rows)
+    marks = [
+        (days, line([], [], marker="D", color="grey", linestyle="none", label="known day")),
+        (spans, patch(facecolor="white", edgecolor="black", label="date interval")),
+        (inferred, patch(facecolor="white", edgecolor="black", hatch="///",
+                         label="inferred dates")),
+        (opened, patch(facecolor="#bbbbbb", edgecolor="none", alpha=0.45,
+                       label="open bound: no date reported")),
+    ]
+    return handles + [handle for shown, handle in marks if shown]
 
 
 def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
@@ -163,7 +217,9 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
         for y, (row, (low, high)) in enumerate(zip(rows, known, strict=True)):
             colour = KIND_COLOURS[row["kind"]]
             inferred = row["date_basis"] == "inferred"
-            if row["date_earliest"] is None or row["date_latest"] is None:
+            if row.get("end_edtf"):
+                _lasting_bar(axes, mdates, y, row, colour, (low_end, high_end))
+            elif row["date_earliest"] is None or row["date_latest"] is None:
                 _open_bar(axes, mdates, y, row, colour, (low_end, high_end))
             elif low == high:
                 axes.plot([mdates.date2num(low) + 0.5], [y], marker="D", markersize=8,
@@ -196,18 +252,9 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
                           transform=axes.transAxes, color="black", linewidth=1, clip_on=False)
     first = panels[0][0]
     first.set_yticks(range(len(rows)))
-    first.set_yticklabels([f"{_label(r)}  ·  {_interval_text(r['date_earliest'], r['date_latest'])}"
-                           for r in rows], fontsize=9)
+    first.set_yticklabels([f"{_label(r)}  ·  {_when(r)}" for r in rows], fontsize=9)
     first.set_ylim(len(rows) - 0.5, -0.5)
-    handles: list[Any] = [Patch(facecolor=c, edgecolor="black", label=k)
-                          for k, c in KIND_COLOURS.items()]
-    handles += [
-        Line2D([], [], marker="D", color="grey", linestyle="none", label="known day"),
-        Patch(facecolor="white", edgecolor="black", label="date interval"),
-        Patch(facecolor="white", edgecolor="black", hatch="///", label="inferred dates"),
-        Patch(facecolor="#bbbbbb", edgecolor="none", alpha=0.45,
-              label="open bound: no date reported"),
-    ]
+    handles = _legend(rows, Line2D, Patch)
     panels[0][-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                          frameon=False, fontsize=9)
     first.set_title(title, loc="left", fontsize=12, fontweight="bold")

@@ -63,6 +63,7 @@ def meetings(engine: Engine, actors: str | Sequence[str] | None = None, *,
             where $all_actors or list_contains($ids, actor_id)
             group by meeting_id having $all_actors or count(distinct actor_id) >= $needed
         )
+        select * from (
         select m.*,
                list(p.actor_id order by {ROLE_RANK}, p.actor_id) as participants,
                list(a.name order by {ROLE_RANK}, p.actor_id) as participant_names
@@ -71,7 +72,7 @@ def meetings(engine: Engine, actors: str | Sequence[str] | None = None, *,
         join actors a on a.actor_id = p.actor_id
         where m.meeting_id in (select meeting_id from chosen) and {window.sql()}
         group by all
-        order by coalesce(m.date_earliest, m.date_latest), m.date_latest, m.meeting_id
+        ) order by coalesce(date_earliest, date_latest), date_latest, meeting_id
     """
     return engine.query(sql, {"ids": ids, "all_actors": not ids, "needed": needed})
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from usc_events.schema.models import TABLE_MODELS, Derived, ForeignKey, Record, WrittenAs
+from usc_events.schema.models import TABLE_MODELS, Record
+from usc_events.schema.types import Derived, ForeignKey, WrittenAs
 from usc_events.schema.vocabularies import RecordType
 
 if TYPE_CHECKING:

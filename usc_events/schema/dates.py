@@ -67,13 +67,14 @@ def _side(text: str) -> tuple[dt.date | None, dt.date | None, str]:
                         "the months as an interval, e.g. '2025-03/2025-05'")
     try:
         parsed = edtf.parse_edtf(text)
-    except Exception:  # edtf raises its own parse errors and ValueError for impossible days
+        lower, upper = parsed.lower_strict(), parsed.upper_strict()
+        earliest = dt.date(lower.tm_year, lower.tm_mon, lower.tm_mday)
+        latest = dt.date(upper.tm_year, upper.tm_mon, upper.tm_mday)
+    except Exception:  # edtf's own parse errors, and ValueError for an impossible day
         raise EdtfError(f"{text!r} is not a valid date (no such day or month); "
                         f"expected {EXPECTED}") from None
-    lower, upper = parsed.lower_strict(), parsed.upper_strict()
     precision = "day" if match["day"] else "month" if match["month"] else "year"
-    return (dt.date(lower.tm_year, lower.tm_mon, lower.tm_mday),
-            dt.date(upper.tm_year, upper.tm_mon, upper.tm_mday), precision)
+    return earliest, latest, precision
 
 
 def parse_edtf(text: object) -> EdtfDate:
