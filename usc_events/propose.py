@@ -223,7 +223,8 @@ class _Drafter:
             reasons.append(f"said in the sentence that reports {meeting_id}")
         elif self.meetings and re.search(r"\b(?:during|at|in|on) (?:the|their) (?:meeting|"
                                          r"talks|call|phone call|visit)\b", frame):
-            meeting_id = self.meetings[-1]["meeting_id"]
+            meeting = self.meetings[-1]
+            meeting_id = meeting["meeting_id"]
             reasons.append(f"the sentence places it at a meeting, taken for {meeting_id}, the "
                            "last one drafted")
         if found is not None:

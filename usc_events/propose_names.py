@@ -61,7 +61,7 @@ ORG_NOUNS = _words(
 )
 SPOKESPERSON = r"(?:spokesperson|spokesman|spokeswoman|official|representative)"
 FOR_ORG = re.compile(
-    rf"\b(?:a|an|the)\s+(?:[\w-]+\s+){{0,2}}{SPOKESPERSON}\s+(?:for|of|at)\s+(?:the\s+)?$"
+    rf"\b(?:[Aa]|[Aa]n|[Tt]he)\s+(?:[\w-]+\s+){{0,2}}{SPOKESPERSON}\s+(?:for|of|at)\s+(?:the\s+)?$"
 )
 ORG_SPOKESPERSON = re.compile(rf"^(?:’s|'s)?\s+{SPOKESPERSON}\s*$")
 TITLE_REF = re.compile(r"(?<!\w)(?:the|The)\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s*$")

@@ -116,7 +116,9 @@ class Attributor:
         inside = [(a, b) for a, b in quotes if s0 <= a < s1]
         for m in self._mentions_in(s0, s1):
             if not any(a <= m.start < b for a, b in inside):
-                self._titles(self._entity(m.actor_id, m.matched, m.start, False), m.end)
+                entity = self._entity(m.actor_id, m.matched, m.start, False)
+                entity.titles.update(w.lower() for w in m.matched.split() if w in TITLES)
+                self._titles(entity, m.end)
         for run in CAPITALISED.finditer(self.text, s0, s1):
             start = run.start()
             if any(a <= start < b for a, b in inside) or self._overlaps_mention(start, run.end()):
@@ -333,9 +335,12 @@ class Attributor:
         if head in ("two", "sides", "other", "same", "latter", "former"):
             return None
         org = head in ORG_NOUNS
-        fits = [e for e in self.entities.values()
-                if (not self._is_person(e) and head in e.name.lower()) if org
-                or (self._is_person(e) and head in e.titles)]
+        if org:
+            fits = [e for e in self.entities.values()
+                    if not self._is_person(e) and head in e.name.lower()]
+        else:
+            fits = [e for e in self.entities.values()
+                    if self._is_person(e) and head in e.titles]
         if org and not fits and head in ("company", "firm"):
             fits = [e for e in self.entities.values() if e.kind == "company"]
         if len(fits) != 1:
@@ -369,6 +374,11 @@ class Attributor:
             if fits:
                 return Speaker(None, None, 0.2, f"{name!r}, the subject of {word!r}, fits "
                                f"{len(fits)} actors named earlier: set speaker_id")
+            opening = not self.text[max(0, start - 3) : start].strip(" “\"")
+            if name.endswith("s") or opening and self.text[start - 1 : start] in ("", "\n"):
+                return Speaker(None, None, 0.2, f"the subject of {word!r} is {name!r}, which "
+                               "is no actor the article names (a common noun opening the "
+                               "sentence, or a name it does not introduce): set speaker_id")
             entity = self._entity(slug(name), name, name_start, True, guess_kind(name))
             return Speaker(entity.actor_id, name, 0.5, f"{name!r}, a single name that is not "
                            f"a known actor, is the subject of {word!r}: a new actor is drafted "
