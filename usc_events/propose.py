@@ -96,9 +96,10 @@ class _Evidence:
 def _dump(records: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
     import yaml
 
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when installed: faster
     return str(
-        yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=100,
-                       default_flow_style=False)
+        yaml.dump(records, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
+                  default_flow_style=False)
     )
 
 
@@ -164,6 +165,7 @@ class _Drafter:
         self.evidence = _Evidence(document_id, text)
         self.mentions = find_mentions(text, actors)
         self.dates = find_dates(text)
+        self.date_starts = [d.start for d in self.dates]
         self.published = events.publication_date(text, self.dates)
         self.dateline = events.dateline(text[:5000])
         self.topics = events.topic_phrases(topics)
@@ -194,6 +196,12 @@ class _Drafter:
             if not mine:
                 self.attributor.set_subject(self.attributor.sentence_subject(s0, s1))
             self.attributor.sentence_index += 1
+
+    def _dates_in(self, s0: int, s1: int) -> list[DateMention]:
+        import bisect
+
+        return self.dates[bisect.bisect_left(self.date_starts, s0)
+                          : bisect.bisect_left(self.date_starts, s1)]
 
     def _outside_text(self, outside: Sequence[tuple[int, int]]) -> str:
         return " … ".join(self.text[a:b] for a, b in outside)
@@ -234,7 +242,7 @@ class _Drafter:
         topics = events.topics_of(sentence, self.topics)
         if topics:
             reasons.append("topics from the words " + ", ".join(repr(w) for _, w in topics))
-        date = events.event_date(sentence, s0, self.dates, self.published)
+        date = events.event_date(sentence, self._dates_in(s0, s1), self.published)
         if meeting is not None:
             date_value, basis = meeting["date"], meeting["date_basis"]
             reasons.append("dated as the meeting")
@@ -273,7 +281,7 @@ class _Drafter:
             known["evidence"].append(self.evidence(s0, s1))
             return known
         sentence = self.text[s0:s1]
-        date = events.event_date(sentence, s0, self.dates, self.published)
+        date = events.event_date(sentence, self._dates_in(s0, s1), self.published)
         location, where = events.place(sentence, self.dateline, found.kind)
         names = [e.name for e in people.values()]
         kind_words = {"phone_call": "phone call", "visit": "visit", "meeting": "meeting"}

@@ -103,10 +103,12 @@ def publication_date(text: str, dates: Sequence[DateMention]) -> tuple[dt.date, 
     return None
 
 
-def event_date(sentence: str, s0: int, dates: Sequence[DateMention],
+def event_date(sentence: str, inside: Sequence[DateMention],
                published: tuple[dt.date, str] | None) -> EventDate:
-    """The date of what a sentence reports, as EDTF, from its words and the publication date."""
-    inside = [d for d in dates if s0 <= d.start < s0 + len(sentence)]
+    """The date of what a sentence reports, as EDTF, from its words and the publication date.
+
+    ``inside`` are the dates written in the sentence.
+    """
     full = [d for d in inside if d.iso]
     if full:
         return EventDate(full[0].iso, "stated", f"the sentence gives the date {full[0].text!r}")

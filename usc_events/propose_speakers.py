@@ -65,6 +65,10 @@ class Speaker:
     name_start: int | None = None
 
 
+#: How many of the actors named most recently a surname or a title is matched against.
+RECENT = 50
+
+
 class Attributor:
     """Reads an article sentence by sentence and names the speakers of its quotes."""
 
@@ -76,6 +80,8 @@ class Attributor:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.entities: dict[str, Entity] = {}
+        #: The actors named most recently, newest last: where a surname or title is looked up.
+        self.recent: dict[str, Entity] = {}
         self.last_subject: tuple[Entity, int] | None = None
         self.sentence_index = 0
 
@@ -87,6 +93,10 @@ class Attributor:
         if entity is None:
             entity = Entity(actor_id, name, kind if new else self.kinds.get(actor_id), new, start)
             self.entities[actor_id] = entity
+        self.recent.pop(actor_id, None)
+        self.recent[actor_id] = entity
+        if len(self.recent) > RECENT:
+            del self.recent[next(iter(self.recent))]
         return entity
 
     def _is_person(self, entity: Entity) -> bool:
@@ -179,7 +189,7 @@ class Attributor:
                 entity = self._entity(slug(name), name, found[2], True, guess_kind(name))
                 result.setdefault(entity.actor_id, entity)
                 continue
-            fits = [e for e in self.entities.values() if e.name.split()[-1] == name]
+            fits = [e for e in self.recent.values() if e.name.split()[-1] == name]
             if len(fits) == 1:
                 result.setdefault(fits[0].actor_id, fits[0])
         return list(result.values())
@@ -336,13 +346,13 @@ class Attributor:
             return None
         org = head in ORG_NOUNS
         if org:
-            fits = [e for e in self.entities.values()
+            fits = [e for e in self.recent.values()
                     if not self._is_person(e) and head in e.name.lower()]
         else:
-            fits = [e for e in self.entities.values()
+            fits = [e for e in self.recent.values()
                     if self._is_person(e) and head in e.titles]
         if org and not fits and head in ("company", "firm"):
-            fits = [e for e in self.entities.values() if e.kind == "company"]
+            fits = [e for e in self.recent.values() if e.kind == "company"]
         if len(fits) != 1:
             what = "no actor" if not fits else f"{len(fits)} actors"
             return Speaker(None, None, 0.2, f"the subject of {word!r} is 'the {phrase}', and "
@@ -361,7 +371,7 @@ class Attributor:
         name, titles, name_start = found
         if len(name.split()) == 1:
             key = name.rstrip(".")
-            fits = {e.actor_id: e for e in self.entities.values()
+            fits = {e.actor_id: e for e in self.recent.values()
                     if e.name.split()[-1] == key or e.name.split()[0] == key}
             if len(fits) == 1:
                 (entity,) = fits.values()

@@ -114,14 +114,14 @@ def find_mentions(text: str, actors: Sequence[KnownActor]) -> list[Mention]:
         ((name, actor.actor_id) for actor in actors for name in actor.names if name),
         key=lambda pair: -len(pair[0]),
     )
-    for name, actor_id in names:
-        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            if any(taken[match.start() : match.end()]):
-                continue
-            taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
-            found.append(Mention(actor_id, match.start(), match.end(), name, 100.0))
-    choices = [name for name, _ in names if len(name) >= 5]
     owner = dict(names)
+    if names:  # one scan for all names, the longest first where several start at one place
+        pattern = "|".join(re.escape(name) for name, _ in names)
+        for match in re.finditer(rf"(?<!\w)(?:{pattern})(?!\w)", text):
+            taken[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+            name = match.group(0)
+            found.append(Mention(owner[name], match.start(), match.end(), name, 100.0))
+    choices = [name for name, _ in names if len(name) >= 5]
     best_of: dict[str, tuple[str, float] | None] = {}
     for match in re.finditer(NAME, text):
         if any(taken[match.start() : match.end()]):
