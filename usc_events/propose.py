@@ -72,13 +72,26 @@ class Draft:
 # --- the drafts ------------------------------------------------------------------------
 
 
-class _Evidence:
-    """Evidence items, with ``occurrence`` where the quote recurs (each quote searched once)."""
+#: Above this many characters, a sentence's occurrences are counted among whole
+#: sentences only (searching the whole text for each would make the time quadratic).
+EXACT_OCCURRENCES = 2_000_000
 
-    def __init__(self, document_id: str, text: str) -> None:
+
+class _Evidence:
+    """Evidence items, with ``occurrence`` where the quote recurs (each quote searched once).
+
+    In a text longer than :data:`EXACT_OCCURRENCES`, a quote that is a whole
+    sentence is counted among the sentences; should it also occur inside another
+    sentence, ``validate`` reports it as ambiguous, with a hint.
+    """
+
+    def __init__(self, document_id: str, text: str, sentences: list[tuple[int, int]]) -> None:
         self.document_id = document_id
         self.text = text
         self._starts: dict[str, list[int]] = {}
+        if len(text) > EXACT_OCCURRENCES:
+            for s0, s1 in sentences:
+                self._starts.setdefault(text[s0:s1], []).append(s0)
 
     def __call__(self, start: int, end: int) -> dict[str, Any]:
         quote = self.text[start:end]
@@ -162,8 +175,9 @@ class _Drafter:
         self.text = text
         self.document_id = document_id
         self.lines = Lines(text)
-        self.evidence = _Evidence(document_id, text)
         self.mentions = find_mentions(text, actors)
+        self.sentences = sentence_spans(text)
+        self.evidence = _Evidence(document_id, text, self.sentences)
         self.dates = find_dates(text)
         self.date_starts = [d.start for d in self.dates]
         self.published = events.publication_date(text, self.dates)
@@ -181,7 +195,7 @@ class _Drafter:
         quotes = quote_spans(self.text)
         outer = [(q[0], q[1]) for q in quotes]
         at = 0
-        for s0, s1 in sentence_spans(self.text):
+        for s0, s1 in self.sentences:
             mine = []
             while at < len(quotes) and quotes[at][0] < s1:
                 if quotes[at][0] >= s0:
@@ -320,6 +334,15 @@ class _Drafter:
             })
         return record
 
+    def _name_evidence(self, start: int, length: int) -> dict[str, Any]:
+        """The name as evidence; in a very long text, the sentence that names it."""
+        if len(self.text) <= EXACT_OCCURRENCES:
+            return self.evidence(start, start + length)
+        import bisect
+
+        s0, s1 = self.sentences[bisect.bisect_right(self.sentences, (start, len(self.text))) - 1]
+        return self.evidence(s0, s1)
+
     def _new_actor(self, entity: Entity, confidence: float, why: str) -> None:
         if entity.actor_id in self.new_actors or entity.actor_id in self.known_ids:
             return
@@ -342,7 +365,7 @@ class _Drafter:
             "note": f"{NEEDS_REVIEW}: new actor (not in the corpus); confidence "
             f"{confidence:.2f}; drafted as {why}; {basis}; check kind, set country and "
             "description from the text, or delete this record if it is a known actor.",
-            "evidence": [self.evidence(name_at, name_at + len(entity.name))],
+            "evidence": [self._name_evidence(name_at, len(entity.name))],
         }, f"new: {entity.name} ({entity.kind})")
         if entity.organisation and entity.kind == "person":
             org_id = slug(entity.organisation)

@@ -1,8 +1,8 @@
 """Who said a quote: the grammatical speaker of the attribution verb, or nobody.
 
-A rule set, not a statistical parser (no English model installs from the package
-index with spaCy's current release, and none may be fetched at run time). The
-rules read the sentence the way a copy editor does:
+A rule set, not a statistical parser: spaCy's official English models are not on
+the package index (only unofficial re-uploads are), and a model may not be
+fetched at run time. The rules read the sentence the way a copy editor does:
 
 - the speaker is the subject of the attribution verb ("said", "told",
   "according to"…): the noun phrase just before it, past an apposition or an
@@ -385,7 +385,7 @@ class Attributor:
                 return Speaker(None, None, 0.2, f"{name!r}, the subject of {word!r}, fits "
                                f"{len(fits)} actors named earlier: set speaker_id")
             opening = not self.text[max(0, start - 3) : start].strip(" “\"")
-            if name.endswith("s") or opening and self.text[start - 1 : start] in ("", "\n"):
+            if name.endswith("s") or (opening and self.text[start - 1 : start] in ("", "\n")):
                 return Speaker(None, None, 0.2, f"the subject of {word!r} is {name!r}, which "
                                "is no actor the article names (a common noun opening the "
                                "sentence, or a name it does not introduce): set speaker_id")
