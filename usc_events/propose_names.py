@@ -102,3 +102,15 @@ def guess_kind(name: str, titles: str = "") -> str:
     return "person"
 
 
+@dataclass(frozen=True)
+class Speaker:
+    """Who a quote is attributed to, and why; ``actor_id`` None leaves it open."""
+
+    actor_id: str | None
+    name: str | None
+    confidence: float
+    reason: str
+    new: bool = False
+    kind: str | None = None
+    #: Where the name is written, for a new actor's evidence.
+    name_start: int | None = None

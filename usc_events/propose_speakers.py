@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from usc_events.propose_names import (
     APPOSITION,
@@ -46,23 +45,12 @@ from usc_events.propose_names import (
     TITLES,
     VERB,
     Entity,
+    Speaker,
     guess_kind,
 )
 from usc_events.propose_text import WORD, Mention, slug
 
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who a quote is attributed to, and why; ``actor_id`` None leaves it open."""
-
-    actor_id: str | None
-    name: str | None
-    confidence: float
-    reason: str
-    new: bool = False
-    kind: str | None = None
-    #: Where the name is written, for a new actor's evidence.
-    name_start: int | None = None
+__all__ = ["Attributor", "Speaker"]
 
 
 #: How many of the actors named most recently a surname or a title is matched against.
