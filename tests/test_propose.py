@@ -55,7 +55,7 @@ def test_quotes_get_their_likely_speakers_and_are_marked_for_review() -> None:
     assert [(s["speaker_id"], s["text"]) for s in statements] == [
         ("alpha", "We expect a fair deal on tariffs"),
         ("beta", "Our position has not changed since Geneva"),
-        (None, "The door remains open"),  # "he": left for the reviewer, not guessed
+        ("beta", "The door remains open"),  # "he": the last subject, at lower confidence
         ("gamma-delta", "both sides want calm markets"),
     ]
     for statement in statements:
@@ -63,8 +63,11 @@ def test_quotes_get_their_likely_speakers_and_are_marked_for_review() -> None:
         (evidence,) = statement["evidence"]
         assert statement["text"] in evidence["quote"] and evidence["quote"] in ARTICLE
     assert "pronoun 'he'" in statements[2]["note"]
+    assert statements[2]["note"].startswith("NEEDS REVIEW: confidence 0.60")
     (actor,) = yaml.safe_load(draft.files["records/actors/lisbon-talks.yaml"])
-    assert (actor["actor_id"], actor["name"], actor["kind"]) == ("gamma-delta", "Gamma Delta", None)
+    assert (actor["actor_id"], actor["name"], actor["kind"]) == (
+        "gamma-delta", "Gamma Delta", "person")  # a guess from the apposition, marked new
+    assert "# new: Gamma Delta (person)" in draft.files["records/actors/lisbon-talks.yaml"]
     metadata = yaml.safe_load(draft.files["sources/lisbon-talks.yaml"])
     assert metadata["kind"] is None and metadata["title"] is None  # guesses stay comments
     assert "'Trade talks resume in Lisbon'" in draft.files["sources/lisbon-talks.yaml"]
@@ -100,10 +103,20 @@ def _review(draft: Path) -> None:
     statements_path = draft / "records/statements/lisbon-talks.yaml"
     statements = _load(statements_path)
     for statement in statements:
-        if statement["speaker_id"] is None:
-            statement["speaker_id"] = "beta"  # "he" follows Beta Envoy's words
+        assert statement["speaker_id"] is not None  # "he" follows Beta Envoy's words
         statement["note"] = None
     _save(statements_path, statements)
+    meetings_path = draft / "records/meetings/lisbon-talks.yaml"
+    (meeting,) = meetings = _load(meetings_path)
+    meeting.update(summary="Alpha Minister met business leaders.", location=None,
+                   note="Date: no later than the article, which prints no date of its own.")
+    meeting.update(date="../2025-03-12", date_basis="inferred")  # after the dated arrival
+    _save(meetings_path, meetings)
+    participants_path = draft / "records/meeting_participants/lisbon-talks.yaml"
+    participants = _load(participants_path)
+    for participant in participants:
+        participant["note"] = None
+    _save(participants_path, participants)
     actors_path = draft / "records/actors/lisbon-talks.yaml"
     actors = _load(actors_path)
     actors[0].update(kind="person", description="A trade adviser.", note=None)
@@ -117,6 +130,8 @@ def test_a_reviewed_draft_validates_and_builds(root: Path) -> None:
     draft = root / "draft"
     assert sorted(p.relative_to(draft).as_posix() for p in draft.rglob("*.*")) == [
         "records/actors/lisbon-talks.yaml",
+        "records/meeting_participants/lisbon-talks.yaml",
+        "records/meetings/lisbon-talks.yaml",
         "records/statements/lisbon-talks.yaml",
         "sources/lisbon-talks.txt",
         "sources/lisbon-talks.yaml",

@@ -120,12 +120,13 @@ def propose(
 ) -> None:
     """Draft a contribution from a new article, every record marked NEEDS REVIEW.
 
-    Drafts quotes with their likely speakers, new actors, the known actors mentioned
+    Drafts quotes with their speakers where the sentence names them, meetings and
+    calls with their participants and dates, new actors, the known actors mentioned
     and the dates in the text. Nothing is written into data/: review the draft, then
     move it there (see docs/contributing.md).
     """
     from usc_events.build.yaml_reader import read_text
-    from usc_events.contrib.propose import known_actors, propose, write_draft
+    from usc_events.contrib.propose import known_corpus, propose, write_draft
     from usc_events.errors import DataInvalid
 
     try:
@@ -143,13 +144,13 @@ def propose(
             raise _usage(f"{out_dir}: already exists and is not empty; choose a new folder")
     try:
         text = read_text(article, article.as_posix())
-        actors, documents = known_actors(data if data.is_dir() else None)
+        actors, documents, topics = known_corpus(data if data.is_dir() else None)
     except DataInvalid as error:
         for violation in error.violations:
             err.print(str(violation), markup=False)
         err.print("nothing was written.", markup=False)
         raise typer.Exit(1) from None
-    draft = propose(text, article.read_bytes(), article.name, actors, documents)
+    draft = propose(text, article.read_bytes(), article.name, actors, documents, topics)
     if out_dir is None:
         for name, content in draft.files.items():
             out.print(f"# ==> {name} <==", markup=False)

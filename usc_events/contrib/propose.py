@@ -3,12 +3,18 @@
 :func:`propose` reads an article and drafts what a curator would start from:
 
 - the document's metadata, every field left for the reviewer, with what the text
-  suggests (a headline, a dateline, a byline) given as comments;
-- one ``statements`` record per direct quote, with its likely speaker: a known
-  actor (matched by name or alias, exactly or fuzzily with rapidfuzz) or a new
-  name next to an attribution verb ("said", "told"…); a pronoun ("he added") is
-  left for the reviewer to resolve;
-- one ``actors`` record per new speaker;
+  suggests (a headline, a dateline, a byline, a publication date) given as comments;
+- one ``statements`` record per direct quote, with its speaker where the sentence
+  names one: the grammatical subject of the attribution verb, a surname or title
+  for an actor named earlier, or a pronoun resolved to the last person who was a
+  subject (see :mod:`usc_events.contrib.speakers`); where the sentence does not
+  say, the speaker is left open with the reason. The channel, the meeting and the
+  topics are drafted where the sentence names them;
+- one ``meetings`` record per meeting, call or visit the article says happened,
+  with its participants, an EDTF date (inferred from a weekday and the
+  publication date, the reasoning in the note) and its place
+  (see :mod:`usc_events.contrib.events`);
+- one ``actors`` record per new actor, with a guessed kind, marked new;
 - the known actors mentioned and the dates written in the text, as comments.
 
 Every drafted record carries its evidence (the sentence, verbatim) and a note
@@ -20,280 +26,82 @@ has checked it: a guess is never presented as fact.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from usc_events.build.quotes import occurrences
 from usc_events.build.table_rules import NEEDS_REVIEW
+from usc_events.contrib import events
+from usc_events.contrib.article_text import (
+    FUZZY_CUTOFF,
+    MIN_QUOTE_WORDS,
+    DateMention,
+    KnownActor,
+    Lines,
+    Mention,
+    find_dates,
+    find_mentions,
+    quote_spans,
+    sentence_spans,
+    slug,
+)
+from usc_events.contrib.drafts import Draft, known_actors, known_corpus, write_draft
+from usc_events.contrib.names import Entity
+from usc_events.contrib.speakers import Attributor, Speaker
 from usc_events.contrib.templates import schema_header
 
-#: Verbs and phrases that attribute a quote to a speaker.
-ATTRIBUTION = (
-    r"said|says|told|tells|added|adds|stated|states|noted|notes|declared|wrote|writes|posted|"
-    r"urged|warned|argued|insisted|remarked|explained|continued|asked|replied|according to"
-)
-_VERB = re.compile(rf"\b(?:{ATTRIBUTION})\b")
-_PRONOUN = r"(?:he|she|they|He|She|They)"
-_NAME = r"[A-Z][\w'’.-]*[a-z][\w'’-]*(?:\s+[A-Z][\w'’.-]*[a-z][\w'’-]*){1,3}"
-_NAME_BEFORE = re.compile(rf"({_NAME})\s*(?:,[^,“”\"\n]{{1,80}},\s*)?$")
-_NAME_AFTER = re.compile(rf"^\s+({_NAME})")
-_PRONOUN_BEFORE = re.compile(rf"\b({_PRONOUN})\s+$")
-_PRONOUN_AFTER = re.compile(rf"^\s+({_PRONOUN})\b")
-_QUOTES = re.compile(r"“([^“”]+)”|\"([^\"\n]+)\"")
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
-_MONTH_ABBREVIATIONS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-_MONTH = rf"(?P<month>{_MONTHS}|(?:{_MONTH_ABBREVIATIONS})\.?)"
-_DATES = re.compile(
-    rf"\b{_MONTH}\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>[0-9]{{4}}))?\b"
-    rf"|\b(?P<day2>[0-9]{{1,2}})\s+(?P<month2>{_MONTHS})(?:\s+(?P<year2>[0-9]{{4}}))?\b"
-    r"|\b(?P<iso>[0-9]{4}-[0-9]{2}-[0-9]{2})\b"
-    r"|\b(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-#: Quotes shorter than this many words are taken for scare quotes or titles and skipped.
-MIN_QUOTE_WORDS = 3
-#: Smallest rapidfuzz ratio (0-100) at which a name in the text is taken for a known actor.
-FUZZY_CUTOFF = 88.0
-
-
-@dataclass(frozen=True)
-class KnownActor:
-    """An actor already in the corpus: its id and the names the sources use."""
-
-    actor_id: str
-    names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A known actor named in the article."""
-
-    actor_id: str
-    start: int
-    end: int
-    matched: str
-    score: float
-
-    @property
-    def how(self) -> str:
-        if self.score >= 100:
-            return "exact match"
-        return f"fuzzy match, score {self.score:.0f}"
-
-
-@dataclass(frozen=True)
-class DateMention:
-    """A date written in the article; ``iso`` when the text gives day, month and year."""
-
-    text: str
-    start: int
-    iso: str | None
-
-
-@dataclass
-class Draft:
-    """The drafted files: paths relative to the draft folder, and their text."""
-
-    document_id: str
-    files: dict[str, str] = field(default_factory=dict)
-    #: The article's exact bytes, to be copied beside its metadata.
-    text_bytes: bytes = b""
-    text_name: str = ""
-
-
-def slug(text: str) -> str:
-    """A lower-case, hyphenated identifier made from ``text``.
-
-    Examples
-    --------
-    >>> slug("Gamma Delta-Smith, Jr.")
-    'gamma-delta-smith-jr'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())) or "draft"
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-# --- finding things in the text --------------------------------------------------------
-
-
-def find_mentions(text: str, actors: Sequence[KnownActor]) -> list[Mention]:
-    """Where known actors are named: exact names and aliases, then fuzzy matches.
-
-    A capitalised run of words that is not an exact name is compared with every
-    name with rapidfuzz's ratio; at :data:`FUZZY_CUTOFF` or above it counts.
-    """
-    from rapidfuzz import fuzz, process
-
-    found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    names = sorted(
-        ((name, actor.actor_id) for actor in actors for name in actor.names if name),
-        key=lambda pair: -len(pair[0]),
-    )
-    for name, actor_id in names:
-        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
-                continue
-            taken.append(match.span())
-            found.append(Mention(actor_id, match.start(), match.end(), name, 100.0))
-    choices = [name for name, _ in names if len(name) >= 5]
-    owner = dict(names)
-    for match in re.finditer(_NAME, text):
-        if any(match.start() < end and start < match.end() for start, end in taken):
-            continue
-        best = process.extractOne(
-            match.group(0), choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-        )
-        if best is not None:
-            name, score, _ = best
-            taken.append(match.span())
-            found.append(Mention(owner[name], match.start(), match.end(), match.group(0), score))
-    return sorted(found, key=lambda m: m.start)
-
-
-def find_dates(text: str) -> list[DateMention]:
-    """Dates written in the text; ``iso`` only when day, month and year are all given."""
-    import datetime as dt
-
-    months = _MONTHS.split("|")
-    result = []
-    for match in _DATES.finditer(text):
-        groups = match.groupdict()
-        iso = groups["iso"]
-        month_name = groups["month"] or groups["month2"]
-        day, year = groups["day"] or groups["day2"], groups["year"] or groups["year2"]
-        if month_name and day and year:
-            number = next(i for i, m in enumerate(months, 1) if m.startswith(month_name[:3]))
-            try:
-                iso = dt.date(int(year), number, int(day)).isoformat()
-            except ValueError:
-                iso = None
-        elif iso:
-            try:
-                dt.date.fromisoformat(iso)
-            except ValueError:
-                iso = None
-        result.append(DateMention(match.group(0), match.start(), iso))
-    return result
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences as spans; a full stop inside quotation marks does not end one."""
-    masked = list(text)
-    for match in _QUOTES.finditer(text):
-        for i in range(match.start() + 1, match.end() - 1):
-            if masked[i] not in "\n":
-                masked[i] = "x"
-    flat = "".join(masked)
-    spans = []
-    start = 0
-    for match in re.finditer(r"\s+(?=[A-Z“\"])|\n+", flat):
-        at = match.start()
-        before = text[at - 2 : at] if at >= 2 else text[:at]
-        ends = "\n" in match.group(0) or (
-            before[-1:] in (".", "!", "?") or (before[-1:] in ("”", '"') and before[:1] in ".!?")
-        )
-        if ends and flat[at - 1 : at] != "x":
-            spans.append((start, at))
-            start = match.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who a quote is attributed to, and why."""
-
-    actor_id: str | None
-    name: str | None
-    confidence: float
-    reason: str
-    new: bool = False
-
-
-def _guess_speaker(
-    text: str, sentence: tuple[int, int], quote: tuple[int, int], mentions: list[Mention]
-) -> Speaker:
-    s0, s1 = sentence
-    q0, q1 = quote
-    outside = [m for m in mentions if s0 <= m.start and m.end <= s1 and not q0 <= m.start < q1]
-    candidates: list[tuple[int, int, Speaker]] = []
-    for segment_start, segment_end in ((s0, q0), (q1, s1)):
-        for verb in _VERB.finditer(text, segment_start, segment_end):
-            v0, v1 = verb.span()
-            word = verb.group(0)
-            for m in outside:
-                distance = v0 - m.end if m.end <= v0 else m.start - v1 if m.start >= v1 else 99
-                if 0 <= distance <= 60:
-                    confidence = 0.8 if distance <= 3 else 0.6
-                    reason = (
-                        f"{m.matched!r} (known actor {m.actor_id}, {m.how}) is next to "
-                        f"{word!r}"
-                    )
-                    candidates.append((distance, 0, Speaker(m.actor_id, m.matched, confidence,
-                                                            reason)))
-            before, after = text[segment_start:v0], text[v1:segment_end]
-            for pattern, part, offset in ((_PRONOUN_BEFORE, before, 0), (_PRONOUN_AFTER, after, 0)):
-                found = pattern.search(part)
-                if found:
-                    reason = (
-                        f"the speaker is the pronoun {found.group(1)!r} before {word!r}: "
-                        "resolve it from the text and set speaker_id"
-                    )
-                    candidates.append((1 + offset, 2, Speaker(None, None, 0.3, reason)))
-            for pattern, part in ((_NAME_BEFORE, before), (_NAME_AFTER, after)):
-                found = pattern.search(part)
-                if found and not any(m.matched in found.group(1) for m in outside):
-                    name = found.group(1)
-                    reason = (
-                        f"{name!r}, not a known actor, is next to {word!r}: a new actor is "
-                        "drafted for it; check that it is not a known actor under another name"
-                    )
-                    distance = len(part) - found.end(1) if part is before else found.start(1)
-                    candidates.append((distance, 1, Speaker(slug(name), name, 0.5, reason, True)))
-    if candidates:
-        return min(candidates, key=lambda c: (c[0], c[1]))[2]
-    if outside:
-        m = outside[0]
-        reason = (
-            f"no attribution verb; {m.matched!r} (known actor {m.actor_id}) is named in the "
-            "same sentence"
-        )
-        return Speaker(m.actor_id, m.matched, 0.3, reason)
-    return Speaker(None, None, 0.1, "no speaker found near the quote: set speaker_id")
+__all__ = [
+    "FUZZY_CUTOFF", "MIN_QUOTE_WORDS", "DateMention", "Draft", "KnownActor", "Mention",
+    "Speaker", "find_dates", "find_mentions", "known_actors", "known_corpus", "propose",
+    "slug", "write_draft",
+]
 
 
 # --- the drafts ------------------------------------------------------------------------
 
 
-def _occurrence(text: str, quote: str, start: int) -> int | None:
-    starts = occurrences(text, quote)
-    return starts.index(start) + 1 if len(starts) > 1 else None
+#: Above this many characters, a sentence's occurrences are counted among whole
+#: sentences only (searching the whole text for each would make the time quadratic).
+EXACT_OCCURRENCES = 2_000_000
 
 
-def _evidence(document_id: str, text: str, start: int, end: int) -> dict[str, Any]:
-    quote = text[start:end]
-    item: dict[str, Any] = {"document_id": document_id, "quote": quote}
-    occurrence = _occurrence(text, quote, start)
-    if occurrence is not None:
-        item["occurrence"] = occurrence
-    return item
+class _Evidence:
+    """Evidence items, with ``occurrence`` where the quote recurs (each quote searched once).
+
+    In a text longer than :data:`EXACT_OCCURRENCES`, a quote that is a whole
+    sentence is counted among the sentences; should it also occur inside another
+    sentence, ``validate`` reports it as ambiguous, with a hint.
+    """
+
+    def __init__(self, document_id: str, text: str, sentences: list[tuple[int, int]]) -> None:
+        self.document_id = document_id
+        self.text = text
+        self._starts: dict[str, list[int]] = {}
+        if len(text) > EXACT_OCCURRENCES:
+            for s0, s1 in sentences:
+                self._starts.setdefault(text[s0:s1], []).append(s0)
+
+    def __call__(self, start: int, end: int) -> dict[str, Any]:
+        quote = self.text[start:end]
+        item: dict[str, Any] = {"document_id": self.document_id, "quote": quote}
+        starts = self._starts.get(quote)
+        if starts is None:
+            starts = self._starts[quote] = occurrences(self.text, quote)
+        if len(starts) > 1:
+            import bisect
+
+            item["occurrence"] = bisect.bisect_left(starts, start) + 1
+        return item
 
 
 def _dump(records: Iterable[dict[str, Any]] | dict[str, Any]) -> str:
     import yaml
 
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when installed: faster
     return str(
-        yaml.safe_dump(records, sort_keys=False, allow_unicode=True, width=100,
-                       default_flow_style=False)
+        yaml.dump(records, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
+                  default_flow_style=False)
     )
 
 
@@ -301,19 +109,21 @@ def _comment(lines: Iterable[str]) -> str:
     return "".join(f"# {line}\n" if line else "#\n" for line in lines)
 
 
-def _metadata(document_id: str, file_name: str, text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+def _metadata(document_id: str, file_name: str, text: str, dates: list[DateMention]) -> str:
+    lines = [line.strip() for line in text[:5000].splitlines() if line.strip()]
     hints = []
     if lines and len(lines[0]) <= 150 and not lines[0].endswith("."):
         hints.append(f"title: the first line may be the headline: {lines[0]!r}")
-    dateline = re.search(r"^([A-Z][A-Z .,'-]{2,40}?)\s+[—–-]", text, re.MULTILINE)
-    if dateline:
-        hints.append(f"dateline: the text has {dateline.group(1)!r}")
-    byline = re.search(r"^By\s+([A-Z][^\n]{2,60})$", text, re.MULTILINE)
+    place = events.dateline(text[:5000])
+    if place:
+        hints.append(f"dateline: the text has {place.upper()!r}")
+    byline = re.search(r"^By\s+([A-Z][^\n]{2,60})$", text[:5000], re.MULTILINE)
     if byline:
         hints.append(f"author: the byline reads {byline.group(1).strip()!r}")
-    dates = find_dates(text)
-    if dates:
+    published = events.publication_date(text, dates)
+    if published:
+        hints.append(f"published_text: the top of the text has {published[1]!r}")
+    elif dates:
         hints.append(f"published_text: the first date in the text is {dates[0].text!r}")
     record: dict[str, Any] = {
         "document_id": document_id,
@@ -342,149 +152,292 @@ def _metadata(document_id: str, file_name: str, text: str) -> str:
     return schema_header("documents", 2) + "\n" + _comment(header) + _dump(record)
 
 
+def _review(confidence: float, line: int, reason: str) -> str:
+    return f"{NEEDS_REVIEW}: confidence {confidence:.2f}; line {line}; {reason}."
+
+
+class _Drafter:
+    """Drafts the records of one article, sentence by sentence, in one pass."""
+
+    def __init__(self, text: str, document_id: str, actors: Sequence[KnownActor],
+                 topics: Sequence[tuple[str, str]]) -> None:
+        self.text = text
+        self.document_id = document_id
+        self.lines = Lines(text)
+        self.mentions = find_mentions(text, actors)
+        self.sentences = sentence_spans(text)
+        self.evidence = _Evidence(document_id, text, self.sentences)
+        self.dates = find_dates(text)
+        self.date_starts = [d.start for d in self.dates]
+        self.published = events.publication_date(text, self.dates)
+        self.dateline = events.dateline(text[:5000])
+        self.topics = events.topic_phrases(topics)
+        self.known_ids = {a.actor_id for a in actors}
+        self.attributor = Attributor(text, self.mentions, {a.actor_id: a.kind for a in actors})
+        self.statements: list[dict[str, Any]] = []
+        self.meetings: list[dict[str, Any]] = []
+        self.participants: list[dict[str, Any]] = []
+        self.new_actors: dict[str, tuple[dict[str, Any], str]] = {}
+        self._meeting_keys: dict[tuple[str, frozenset[str]], dict[str, Any]] = {}
+
+    def run(self) -> None:
+        quotes = quote_spans(self.text)
+        outer = [(q[0], q[1]) for q in quotes]
+        at = 0
+        for s0, s1 in self.sentences:
+            mine = []
+            while at < len(quotes) and quotes[at][0] < s1:
+                if quotes[at][0] >= s0:
+                    mine.append(quotes[at])
+                at += 1
+            bounds = [s0, *(p for q in mine for p in (q[0], q[1])), s1]
+            outside = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+            meeting = self._meeting(s0, s1, outside)
+            for i, quote in enumerate(mine):
+                self._statement(s0, s1, quote, (outside[i], outside[i + 1]), outside, meeting)
+            self.attributor.observe(s0, s1, outer[at - len(mine) : at] if mine else [])
+            if not mine:
+                self.attributor.set_subject(self.attributor.sentence_subject(s0, s1))
+            self.attributor.sentence_index += 1
+
+    def _dates_in(self, s0: int, s1: int) -> list[DateMention]:
+        import bisect
+
+        return self.dates[bisect.bisect_left(self.date_starts, s0)
+                          : bisect.bisect_left(self.date_starts, s1)]
+
+    def _outside_text(self, outside: Sequence[tuple[int, int]]) -> str:
+        return " … ".join(self.text[a:b] for a, b in outside)
+
+    def _statement(self, s0: int, s1: int, quote: tuple[int, int, int, int],
+                   frames: tuple[tuple[int, int], tuple[int, int]],
+                   outside: Sequence[tuple[int, int]], meeting: dict[str, Any] | None) -> None:
+        text = self.text
+        speaker = self.attributor.attribute(frames)
+        line = self.lines.of(quote[0])
+        if speaker.new and speaker.actor_id in self.known_ids:
+            speaker = Speaker(speaker.actor_id, speaker.name, 0.4,
+                              speaker.reason + f"; the id {speaker.actor_id!r} already exists")
+        elif speaker.new and speaker.actor_id is not None:
+            entity = self.attributor.entities.get(speaker.actor_id)
+            if entity is not None:
+                self._new_actor(entity, speaker.confidence, f"the speaker of a quote on line "
+                                f"{line}")
+        frame = self._outside_text(outside)
+        reasons = [speaker.reason]
+        found = events.channel(frame)
+        channel = "unspecified"
+        meeting_id = None
+        if meeting is not None:
+            meeting_id = meeting["meeting_id"]
+            channel = "phone_call" if meeting["kind"] == "phone_call" else "in_person"
+            reasons.append(f"said in the sentence that reports {meeting_id}")
+        elif self.meetings and re.search(r"\b(?:during|at|in|on) (?:the|their) (?:meeting|"
+                                         r"talks|call|phone call|visit)\b", frame):
+            meeting = self.meetings[-1]
+            meeting_id = meeting["meeting_id"]
+            reasons.append(f"the sentence places it at a meeting, taken for {meeting_id}, the "
+                           "last one drafted")
+        if found is not None:
+            channel = found[0]
+            reasons.append(f"channel from {found[1]!r}")
+        sentence = text[s0:s1]
+        topics = events.topics_of(sentence, self.topics)
+        if topics:
+            reasons.append("topics from the words " + ", ".join(repr(w) for _, w in topics))
+        date = events.event_date(sentence, self._dates_in(s0, s1), self.published)
+        if meeting is not None:
+            date_value, basis = meeting["date"], meeting["date_basis"]
+            reasons.append("dated as the meeting")
+        elif date.edtf is not None and not date.edtf.startswith(".."):
+            date_value, basis = date.edtf, date.basis
+            reasons.append(f"date: {date.reason}")
+        else:
+            date_value, basis = None, None
+        self.statements.append({
+            "statement_id": f"{self.document_id}-quote-{len(self.statements) + 1}",
+            "speaker_id": speaker.actor_id,
+            "kind": "direct_quote",
+            "text": text[quote[2] : quote[3]],
+            "meeting_id": meeting_id,
+            "channel": channel,
+            "date": date_value,
+            "date_basis": basis,
+            "topic_ids": [t for t, _ in topics],
+            "note": _review(speaker.confidence, line, "; ".join(reasons)),
+            "evidence": [self.evidence(s0, s1)],
+        })
+
+    def _meeting(self, s0: int, s1: int, outside: Sequence[tuple[int, int]]
+                 ) -> dict[str, Any] | None:
+        found = events.find_meeting(self.text, s0, s1, outside)
+        if found is None:
+            return None
+        people: dict[str, Entity] = {}
+        for a, b in found.zones:
+            for entity in self.attributor.named_in(a, b):
+                people.setdefault(entity.actor_id, entity)
+        key = (found.kind, frozenset(people))
+        line = self.lines.of(found.start)
+        if key in self._meeting_keys and people:
+            known = self._meeting_keys[key]
+            known["evidence"].append(self.evidence(s0, s1))
+            return known
+        sentence = self.text[s0:s1]
+        date = events.event_date(sentence, self._dates_in(s0, s1), self.published)
+        location, where = events.place(sentence, self.dateline, found.kind)
+        names = [e.name for e in people.values()]
+        kind_words = {"phone_call": "phone call", "visit": "visit", "meeting": "meeting"}
+        meeting_id = f"{self.document_id}-{found.kind.replace('_', '-')}-{len(self.meetings) + 1}"
+        confidence = 0.7 if len(people) >= 2 else 0.4
+        reasons = [f"{found.verb!r} reports it as having happened",
+                   f"participants: {', '.join(names) if names else 'none named'}",
+                   f"date: {date.reason}", f"place: {where}"]
+        record: dict[str, Any] = {
+            "meeting_id": meeting_id,
+            "kind": found.kind,
+            "title": f"{' and '.join(names) if names else 'Unnamed'} "
+                     f"{kind_words[found.kind]}",
+            "location": location,
+            "date": date.edtf,
+            "date_basis": date.basis,
+            "summary": None,
+            "plover_event": "CONSULT",
+            "cameo_code": {"phone_call": "041", "visit": "042"}.get(found.kind, "040"),
+            "note": _review(confidence, line, "; ".join(reasons)),
+            "evidence": [self.evidence(s0, s1)],
+        }
+        self.meetings.append(record)
+        self._meeting_keys[key] = record
+        for entity in people.values():
+            if entity.new:
+                self._new_actor(entity, 0.6, f"a participant in {meeting_id}")
+            self.participants.append({
+                "meeting_id": meeting_id,
+                "actor_id": entity.actor_id,
+                "role": "participant",
+                "note": _review(confidence, line, f"{entity.name!r} is named in the sentence "
+                                f"that reports the {kind_words[found.kind]}; set host or guest "
+                                "where the text says who received whom"),
+                "evidence": [self.evidence(s0, s1)],
+            })
+        return record
+
+    def _name_evidence(self, start: int, length: int) -> dict[str, Any]:
+        """The name as evidence; in a very long text, the sentence that names it."""
+        if len(self.text) <= EXACT_OCCURRENCES:
+            return self.evidence(start, start + length)
+        import bisect
+
+        s0, s1 = self.sentences[bisect.bisect_right(self.sentences, (start, len(self.text))) - 1]
+        return self.evidence(s0, s1)
+
+    def _new_actor(self, entity: Entity, confidence: float, why: str) -> None:
+        if entity.actor_id in self.new_actors or entity.actor_id in self.known_ids:
+            return
+        description = None
+        if entity.apposition:
+            description = entity.apposition[0].upper() + entity.apposition[1:] + "."
+        elif entity.titles and entity.kind == "person":
+            description = " ".join(sorted(entity.titles)).capitalize() + "."
+        name_at = self.text.index(entity.name, entity.start)
+        basis = (f"kind {entity.kind!r} guessed from "
+                 + (f"the apposition {entity.apposition!r}" if entity.apposition
+                    else "the words of the name"))
+        self.new_actors[entity.actor_id] = ({
+            "actor_id": entity.actor_id,
+            "name": entity.name,
+            "kind": entity.kind,
+            "country": None,
+            "aliases": [],
+            "description": description,
+            "note": f"{NEEDS_REVIEW}: new actor (not in the corpus); confidence "
+            f"{confidence:.2f}; drafted as {why}; {basis}; check kind, set country and "
+            "description from the text, or delete this record if it is a known actor.",
+            "evidence": [self._name_evidence(name_at, len(entity.name))],
+        }, f"new: {entity.name} ({entity.kind})")
+        if entity.organisation and entity.kind == "person":
+            org_id = slug(entity.organisation)
+            titles = " ".join(entity.titles)
+            kind = "company" if re.search(r"executive|ceo|founder|company|chair", titles) else (
+                "government_body" if "minist" in titles else "organization")
+            self.attributor.entities.setdefault(org_id, Entity(
+                org_id, entity.organisation, kind, True, self.text.index(entity.organisation,
+                                                                        name_at)))
+            self._new_actor(self.attributor.entities[org_id], confidence,
+                            f"the organisation of {entity.name!r}")
+
+
 def propose(
     text: str, text_bytes: bytes, name: str, actors: Sequence[KnownActor],
-    known_documents: Sequence[str] = (),
+    known_documents: Sequence[str] = (), topics: Sequence[tuple[str, str]] = (),
 ) -> Draft:
     """Draft a contribution from an article's ``text`` (file name ``name``).
 
+    ``actors`` are the corpus's actors, ``topics`` its vocabulary as (id, label).
     Returns a :class:`Draft` whose ``files`` are, relative to a draft folder laid
     out like ``data/``: ``sources/<id>.yaml`` (metadata), ``records/statements/
-    <id>.yaml`` and, when new speakers were found, ``records/actors/<id>.yaml``;
-    the article itself goes to ``sources/<text_name>``.
+    <id>.yaml`` and, where the article supports them, ``records/meetings/``,
+    ``records/meeting_participants/`` and ``records/actors/<id>.yaml``; the
+    article itself goes to ``sources/<text_name>``.
     """
     document_id = slug(Path(name).stem)
     if document_id in known_documents:
         document_id = f"{document_id}-new"
     text_name = f"{document_id}.txt"
     draft = Draft(document_id, text_bytes=text_bytes, text_name=text_name)
-    draft.files[f"sources/{document_id}.yaml"] = _metadata(document_id, text_name, text)
-    mentions = find_mentions(text, actors)
-    dates = find_dates(text)
-    sentences = _sentence_spans(text)
-    statements: list[dict[str, Any]] = []
-    new_actors: dict[str, dict[str, Any]] = {}
-    known_ids = {a.actor_id for a in actors}
-    for match in _QUOTES.finditer(text):
-        inner_start, inner_end = match.span(1) if match.group(1) else match.span(2)
-        words = text[inner_start:inner_end].strip().rstrip(",.;:").strip()
-        if len(words.split()) < MIN_QUOTE_WORDS:
-            continue
-        words_start = text.index(words, inner_start)
-        s0 = next((s for s, e in sentences if s <= match.start() < e), match.start())
-        s1 = next((e for s, e in sentences if s < match.end() <= e), match.end())
-        speaker = _guess_speaker(text, (s0, s1), match.span(), mentions)
-        if speaker.new and speaker.actor_id is not None and speaker.actor_id in known_ids:
-            speaker = Speaker(speaker.actor_id, speaker.name, 0.4,
-                              speaker.reason + f"; the id {speaker.actor_id!r} already exists")
-        elif speaker.new and speaker.actor_id is not None and speaker.name is not None:
-            name_start = text.index(speaker.name, s0)
-            new_actors.setdefault(speaker.actor_id, {
-                "actor_id": speaker.actor_id,
-                "name": speaker.name,
-                "kind": None,
-                "country": None,
-                "aliases": [],
-                "description": None,
-                "note": f"{NEEDS_REVIEW}: confidence {speaker.confidence:.2f}; drafted as the "
-                f"speaker of a quote on line {_line_of(text, match.start())}; set kind, "
-                "country and description from the text, or delete this record if the "
-                "speaker is a known actor.",
-                "evidence": [_evidence(document_id, text, name_start,
-                                       name_start + len(speaker.name))],
-            })
-        nearby = [d.text for d in dates if s0 <= d.start < s1]
-        reason = speaker.reason
-        if nearby:
-            reason += f"; dates in the sentence (not set as fact): {', '.join(nearby)}"
-        statements.append({
-            "statement_id": f"{document_id}-quote-{len(statements) + 1}",
-            "speaker_id": speaker.actor_id,
-            "kind": "direct_quote",
-            "text": text[words_start : words_start + len(words)],
-            "meeting_id": None,
-            "channel": "unspecified",
-            "topic_ids": [],
-            "note": f"{NEEDS_REVIEW}: confidence {speaker.confidence:.2f}; line "
-            f"{_line_of(text, match.start())}; {reason}.",
-            "evidence": [_evidence(document_id, text, s0, s1)],
-        })
-    summary = _summary(text, mentions, dates)
-    header = schema_header("statements", 3) + "\n"
-    draft.files[f"records/statements/{document_id}.yaml"] = header + _comment([
-        "Drafts of the article's direct quotes, for review: check each speaker, channel,",
-        "meeting, dates and topics against the text, then replace each NEEDS REVIEW note.",
-        *summary,
-    ]) + (_dump(statements) if statements else "[]\n")
-    if new_actors:
+    drafter = _Drafter(text, document_id, actors, topics)
+    draft.files[f"sources/{document_id}.yaml"] = _metadata(document_id, text_name, text,
+                                                           drafter.dates)
+    drafter.run()
+    summary = _summary(drafter.lines, drafter.mentions, drafter.dates)
+    draft.files[f"records/statements/{document_id}.yaml"] = (
+        schema_header("statements", 3) + "\n" + _comment([
+            "Drafts of the article's direct quotes, for review: check each speaker, channel,",
+            "meeting, date and topics against the text, then replace each NEEDS REVIEW note.",
+            "A speaker left empty is one the sentence does not name: the note says why.",
+            *summary,
+        ]) + (_dump(drafter.statements) if drafter.statements else "[]\n"))
+    if drafter.meetings:
+        draft.files[f"records/meetings/{document_id}.yaml"] = (
+            schema_header("meetings", 3) + "\n" + _comment([
+                "Drafts of the meetings, calls and visits the article reports, for review:",
+                "write each summary, check kind, date, place and title against the text.",
+            ]) + _dump(drafter.meetings))
+        draft.files[f"records/meeting_participants/{document_id}.yaml"] = (
+            schema_header("meeting_participants", 3) + "\n" + _comment([
+                "Drafts of the meetings' participants, for review.",
+            ]) + (_dump(drafter.participants) if drafter.participants else "[]\n"))
+    if drafter.new_actors:
         draft.files[f"records/actors/{document_id}.yaml"] = (
             schema_header("actors", 3) + "\n"
-            + _comment(["Drafts of new actors (speakers not in the corpus), for review."])
-            + _dump(list(new_actors.values()))
-        )
+            + _comment(["Drafts of new actors (not in the corpus), each marked 'new', for "
+                        "review."])
+            + "".join("\n# " + mark + "\n" + _dump([record])
+                      for record, mark in drafter.new_actors.values()))
     return draft
 
 
-def _summary(text: str, mentions: list[Mention], dates: list[DateMention]) -> list[str]:
-    lines = ["", "Known actors mentioned (for speakers and meeting participants):"]
+def _summary(lines: Lines, mentions: list[Mention], dates: list[DateMention]) -> list[str]:
+    result = ["", "Known actors mentioned (for speakers and meeting participants):"]
     by_actor: dict[str, list[Mention]] = {}
     for m in mentions:
         by_actor.setdefault(m.actor_id, []).append(m)
     for actor_id, found in by_actor.items():
         first = found[0]
-        lines.append(
-            f"  {actor_id}: {len(found)} time(s), first on line {_line_of(text, first.start)} "
+        result.append(
+            f"  {actor_id}: {len(found)} time(s), first on line {lines.of(first.start)} "
             f"as {first.matched!r} ({first.how})"
         )
     if not by_actor:
-        lines.append("  none")
-    lines.append("Dates written in the text (a date is a fact only where the text ties it to "
-                 "an event):")
-    for d in dates:
-        lines.append(f"  line {_line_of(text, d.start)}: {d.text!r}"
-                     + (f" = {d.iso}" if d.iso else " (incomplete)"))
+        result.append("  none")
+    result.append("Dates written in the text (a date is a fact only where the text ties it "
+                  "to an event):")
+    for d in dates[:200]:
+        result.append(f"  line {lines.of(d.start)}: {d.text!r}"
+                      + (f" = {d.iso}" if d.iso else " (incomplete)"))
+    if len(dates) > 200:
+        result.append(f"  … and {len(dates) - 200} more")
     if not dates:
-        lines.append("  none")
-    return lines
-
-
-# --- the corpus's actors ---------------------------------------------------------------
-
-
-def known_actors(data_dir: Path | None) -> tuple[list[KnownActor], list[str]]:
-    """The actors and document ids of the corpus: from ``data_dir``, else the packaged tables."""
-    if data_dir is not None and data_dir.is_dir():
-        from usc_events.build.builder import build
-
-        corpus = build(data_dir)
-        tables = corpus.tables
-    else:
-        from usc_events.releases.versions import load
-
-        tables = {t: load(t, backend="arrow") for t in ("actors", "documents")}
-    actors = [
-        KnownActor(row["actor_id"], (row["name"], *(row["aliases"] or [])))
-        for row in tables["actors"].select(["actor_id", "name", "aliases"]).to_pylist()
-    ]
-    documents = tables["documents"].column("document_id").to_pylist()
-    return actors, documents
-
-
-def write_draft(draft: Draft, folder: Path) -> list[Path]:
-    """Write the draft into a new folder ``folder`` (which must not exist or be empty).
-
-    The files are written to a temporary folder beside it that is then moved into
-    place, so a failure leaves nothing behind.
-    """
-    from usc_events._files import replace_folder
-
-    def fill(staging: Path) -> None:
-        for relative, content in draft.files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-        (staging / "sources" / draft.text_name).write_bytes(draft.text_bytes)
-
-    folder = folder.resolve()
-    replace_folder(folder, fill, prefix=".draft-")  # an existing folder is empty: the caller checks
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+        result.append("  none")
+    return result
