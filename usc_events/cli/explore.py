@@ -15,17 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from usc_events.cli.console import failure, out, usage
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from usc_events.query.corpus import Corpus
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 FromOption = Annotated[str | None, typer.Option(
@@ -48,16 +47,6 @@ def _corpus() -> Corpus[pa.Table]:
     return usc_events.query.corpus.open_corpus(backend="arrow")
 
 
-def _usage(message: str) -> typer.Exit:
-    """Print a usage error on one line; the caller raises the returned exit (code 2)."""
-    err.print(f"error: {message}", highlight=False, markup=False)
-    return typer.Exit(2)
-
-
-def _nothing(message: str) -> typer.Exit:
-    """Print that nothing was found, on one line; the caller raises the exit (code 1)."""
-    err.print(message, highlight=False, markup=False)
-    return typer.Exit(1)
 
 
 def _plain(value: Any) -> Any:
@@ -172,7 +161,7 @@ def search(
 
     hits = _corpus().search(text)
     if hits.num_rows == 0:
-        raise _nothing(f"nothing matches {text!r}")
+        raise failure(f"nothing matches {text!r}")
     if as_json:
         _print_json(hits.to_pylist())
         return
@@ -205,7 +194,7 @@ def timeline(
     kinds = kind or ["meeting", "statement", "position"]
     events = _corpus().timeline(start=start, end=end, actor=actor, within=within, kinds=kinds)
     if events.num_rows == 0:
-        raise _nothing("nothing in the timeline matches" + _criteria(start, end, actor))
+        raise failure("nothing in the timeline matches" + _criteria(start, end, actor))
     if as_json:
         _print_json(events.to_pylist())
         return
@@ -258,7 +247,7 @@ def export(
     from usc_events.store.export import FORMATS, export
 
     if fmt not in FORMATS:
-        raise _usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
+        raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
     written = export(_corpus().tables, fmt, out_dir)
     if as_json:
         _print_json([str(p) for p in written])
@@ -284,20 +273,20 @@ def plot(
     from usc_events.query import plots
 
     if what not in PLOTS:
-        raise _usage(f"unknown plot {what!r}; choose {' or '.join(PLOTS)}")
+        raise usage(f"unknown plot {what!r}; choose {' or '.join(PLOTS)}")
     plots.check_suffix(out_file)
     corpus = _corpus()
     title_end = _criteria(start, end, actor)
     if what == "timeline":
         events = corpus.timeline(start=start, end=end, actor=actor, within=within)
         if events.num_rows == 0:
-            raise _nothing("nothing in the timeline matches" + title_end)
+            raise failure("nothing in the timeline matches" + title_end)
         plots.timeline(events, out_file, title=f"usc-events {corpus.version}: timeline"
                        + title_end)
     else:
         graph = corpus.network(start=start, end=end, actor=actor, within=within)
         if graph.number_of_nodes() == 0:
-            raise _nothing("no meeting matches" + title_end)
+            raise failure("no meeting matches" + title_end)
         plots.network(graph, out_file, title=f"usc-events {corpus.version}: who met whom"
                       + title_end)
     out.print(f"Wrote {out_file}", highlight=False, markup=False)

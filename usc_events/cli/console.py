@@ -1,0 +1,51 @@
+"""The command line's one pair of consoles, and the one way it prints data and errors.
+
+Text that comes from the data (names, quotes, notes, file names) is printed through
+:func:`plain`, which removes control characters and terminal escape sequences, and is
+never read as rich markup or emoji codes: what the corpus says cannot restyle or
+take over the terminal. Usage errors go through :func:`usage`: one line, exit code 2.
+"""
+
+from __future__ import annotations
+
+import re
+
+import typer
+from rich.console import Console
+
+#: Standard output and standard error; no markup, emoji or highlighting is applied
+#: to what is printed unless a caller asks for markup of its own.
+out = Console(soft_wrap=True, highlight=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
+
+#: ANSI escape sequences (CSI, OSC and single-character escapes) and the C0/C1 control
+#: characters other than tab and newline.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC: titles, hyperlinks
+    r"|\x1b[@-_]"  # other escapes
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # control characters but tab and newline
+)
+
+
+def plain(text: object) -> str:
+    """``text`` as a string with control characters and escape sequences removed.
+
+    Examples
+    --------
+    >>> plain("Han\\x1b[31m Zheng\\x07")
+    'Han Zheng'
+    """
+    return _CONTROL.sub("", str(text))
+
+
+def usage(message: str) -> typer.Exit:
+    """Print a usage error on one line; the caller raises the returned exit (code 2)."""
+    err.print(f"error: {plain(message)}", markup=False)
+    return typer.Exit(2)
+
+
+def failure(message: str, code: int = 1) -> typer.Exit:
+    """Print a failure (nothing found, invalid data) on one line; the caller raises the exit."""
+    err.print(plain(message), markup=False)
+    return typer.Exit(code)
