@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -110,6 +111,12 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
+#: The repository, and the screenshots the README shows (the site makes its own at each
+#: build; these are refreshed with USC_EVENTS_UPDATE_README_SCREENSHOTS=1 mkdocs build).
+ROOT = Path(__file__).resolve().parent.parent
+README_SHOTS = ROOT / "docs" / "screenshots"
+
+
 def on_post_build(config: Any) -> None:
     """Screenshot the evidence pages of the site just written, over the placeholders."""
     if os.environ.get("USC_EVENTS_SCREENSHOTS") == "0":
@@ -124,8 +131,14 @@ def on_post_build(config: Any) -> None:
     started = time.perf_counter()
     site = Path(config["site_dir"])
     shots = screenshots.shots(page_data.load_corpus())
-    screenshots.capture(site, shots, site / "img")
+    taken = screenshots.capture(site, shots, site / "img")
     log.info("%d screenshots taken in %.2f s", len(shots), time.perf_counter() - started)
+    if os.environ.get("USC_EVENTS_UPDATE_README_SCREENSHOTS") == "1":
+        README_SHOTS.mkdir(exist_ok=True)
+        for path in taken:
+            if not path.stem.endswith("-phone"):
+                shutil.copyfile(path, README_SHOTS / path.name)
+        log.info("README screenshots updated in %s", README_SHOTS.relative_to(ROOT))
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:

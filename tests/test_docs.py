@@ -196,3 +196,12 @@ def test_datasheet_figures_count_statements_by_speaker(figures: str) -> None:
     section = _section(figures, "### Statements by speaker")
     for speaker in set(speakers):
         assert f"| {names[speaker]} | {speakers.count(speaker)} |" in section
+
+
+def test_the_readme_shows_pictures_that_exist() -> None:
+    """Every image the README shows is in the repository, as a PNG."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert pictures, "the README shows the evidence pages"
+    for picture in pictures:
+        assert (ROOT / picture).read_bytes().startswith(b"\x89PNG"), picture
