@@ -100,7 +100,7 @@ def citations(corpus: SiteData, here: str, table: str, record_id: str) -> str:
             if ref.get("published_earliest"):
                 extra.append(show(ref["published_earliest"]))
             source += "".join(f", {html.escape(e)}" for e in extra)
-        claim = f"{html.escape(row['claim'])}: " if row.get("claim") else ""
+        claim = f"{html.escape(row['claim'].rstrip('.'))}: " if row.get("claim") else ""
         where = f" ({html.escape(row['locator'])})" if row.get("locator") else ""
         field = f"<code>{html.escape(row['field'])}</code> — " if row.get("field") else ""
         items.append(f"<li>{field}{claim}{source}{where}</li>")

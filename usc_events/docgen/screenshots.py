@@ -133,6 +133,7 @@ def take(page: Any, shot: Shot, path: Path) -> None:
                       " - window.innerHeight / 3)")
         page.locator("#ev-card").wait_for(state="visible")
         link.focus()  # place the card again after the scroll
+    page.add_style_tag(content=".md-top { display: none !important; }")  # "Back to top"
     page.wait_for_timeout(500)  # let the header's title transition finish
     page.screenshot(path=str(path))
 
