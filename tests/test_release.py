@@ -30,13 +30,15 @@ def test_a_release_holds_every_table_its_metadata_and_a_manifest_of_hashes(tmp_p
     assert made.written and made.folder == folder and made.latest == "0.1.0"
     build_manifest = json.loads((tables / "manifest.json").read_text())
     expected_files = sorted([e["file"] for e in build_manifest["tables"].values()]
-                            + ["manifest.json", "datapackage.json", "croissant.json"])
+                            + ["manifest.json", "datapackage.json", "croissant.json",
+                               "changes.json"])
     assert sorted(p.name for p in folder.iterdir()) == sorted([*expected_files, "release.json"])
     release = json.loads((folder / "release.json").read_text())
     assert release["dataset_version"] == "0.1.0"
     assert release["schema_version"] == build_manifest["schema_version"]
     assert release["created"] == "2025-03-04T12:30:00Z"
-    assert release["changes"] == "### Added\n- First release of the test corpus."
+    assert release["changes"].startswith(
+        "### Added\n- First release of the test corpus.\n\n### Record changes\n")
     assert sorted(release["files"]) == expected_files
     for name, entry in release["files"].items():
         content = (folder / name).read_bytes()

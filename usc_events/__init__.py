@@ -20,6 +20,7 @@ from usc_events._version import __version__
 if TYPE_CHECKING:
     from usc_events.query.corpus import Corpus as Corpus
     from usc_events.query.corpus import open_corpus as open  # noqa: F401 (the public name)
+    from usc_events.releases.diff import diff as diff
     from usc_events.releases.download import download as download
     from usc_events.releases.versions import load as load
     from usc_events.releases.versions import manifest as manifest
@@ -36,6 +37,7 @@ _ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "TableName": ("usc_events.schema.names", "TableName"),
     "Backend": ("usc_events.store.backends", "Backend"),
     "Corpus": ("usc_events.query.corpus", "Corpus"),
+    "diff": ("usc_events.releases.diff", "diff"),
     "download": ("usc_events.releases.download", "download"),
     "load": ("usc_events.releases.versions", "load"),
     "manifest": ("usc_events.releases.versions", "manifest"),

@@ -148,6 +148,11 @@ class UnknownVersion(DownloadError):
     """The requested data version is not in the release index."""
 
 
+class DiffError(UsageProblem, ValueError):
+    """An argument of a diff names no data version, build or release, or two builds differ
+    in schema version; the message names the argument (exit code 2)."""
+
+
 class StaleIndexWarning(UserWarning):
     """The server could not be reached, so the cached index (maybe outdated) was used."""
 
@@ -209,6 +214,14 @@ ERROR_CODES: dict[str, str] = {
     "citation-field": "A citation names a field its record does not have.",
     "citation-missing": "A field whose value rests on a reference (a date with date_basis "
                         "'reference', a URL, a Wikidata id) has no citation for that field.",
+    # ids across releases
+    "retired-entry": "An entry of data/retired.yaml is malformed: an unknown or missing key, "
+                     "a table without ids of its own, or an id listed twice.",
+    "retired-missing": "An id of the previous release is gone from the build, and "
+                       "data/retired.yaml does not list it as retired.",
+    "retired-reused": "An id that data/retired.yaml lists as retired is in the build again.",
+    "previous-release": "The previous release, whose ids the build keeps, cannot be read or "
+                        "does not match its manifest.",
 }
 
 

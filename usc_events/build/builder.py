@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from usc_events.build.arrow import sorted_by_key, to_arrow
 from usc_events.build.collect import Collector, Origin
@@ -27,6 +27,7 @@ from usc_events.build.findings import already_reported, locate_finding
 from usc_events.build.gc_pause import paused_gc
 from usc_events.build.layout import display_path, record_files, unknown_folders
 from usc_events.build.records import read_record_file
+from usc_events.build.retired import check_ids, read_retired, shipped
 from usc_events.build.rules import check_corpus
 from usc_events.build.sources import read_sources, read_version
 from usc_events.build.yaml_pool import YamlReader
@@ -43,6 +44,8 @@ class BuiltTables:
 
     version: str
     tables: dict[str, pa.Table]
+    #: The retired ids of ``data/retired.yaml`` (table, id, retired_in, replaced_by, reason).
+    retired: tuple[dict[str, Any], ...] = ()
 
 
 def build(data_dir: Path, contributions: Sequence[Path] = ()) -> BuiltTables:
@@ -73,7 +76,9 @@ def build(data_dir: Path, contributions: Sequence[Path] = ()) -> BuiltTables:
         version = read_version(data_dir, collector)
         read_sources(data_dir, extra, collector)
         _read_records(data_dir, extra, collector)
-    return _check(collector, version)
+        retired = read_retired(data_dir, collector)
+        check_ids(data_dir, version, collector, retired)
+    return _check(collector, version, tuple(shipped(retired)))
 
 
 def build_onto(
@@ -114,7 +119,8 @@ def _read_records(data_dir: Path | None, extra: list[Path], collector: Collector
             read_record_file(table, path, shown, collector, reader)
 
 
-def _check(collector: Collector, version: str) -> BuiltTables:
+def _check(collector: Collector, version: str,
+           retired: tuple[dict[str, Any], ...] = ()) -> BuiltTables:
     """Check the rows collected with every corpus rule; all violations at once."""
     tables = to_arrow(collector.rows)
     reported = already_reported(collector)
@@ -125,5 +131,6 @@ def _check(collector: Collector, version: str) -> BuiltTables:
     if violations:
         raise DataInvalid(violations)
     return BuiltTables(
-        version=version, tables={t: sorted_by_key(t, data) for t, data in tables.items()}
+        version=version, tables={t: sorted_by_key(t, data) for t, data in tables.items()},
+        retired=retired,
     )

@@ -1,4 +1,4 @@
-"""Commands for data releases: ``release``, ``download``, ``versions`` and ``cache``.
+"""Commands for data releases: ``release``, ``diff``, ``download``, ``versions`` and ``cache``.
 
 :func:`register` adds them to the ``usc-events`` app. Faults (a file that cannot be
 fetched or verified, an unknown version) end with one line on stderr and exit 1,
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from usc_events.cli.console import err, out
+from usc_events.cli.console import err, out, plain, usage
 
 UrlOption = Annotated[
     str | None,
@@ -70,6 +70,56 @@ def release(
     out.print(f"Released data version {made.version}: {len(made.files)} files ({size} bytes) in "
               f"{out_dir / made.version}; {INDEX} lists it (latest: {made.latest}).",
               highlight=False)
+
+
+def diff(
+    old: Annotated[
+        str | None,
+        typer.Argument(help="A data version, a release folder or a build folder "
+                            "[default: the last release in --releases before NEW].",
+                       show_default=False),
+    ] = None,
+    new: Annotated[
+        str | None,
+        typer.Argument(help="A data version, a release folder or a build folder "
+                            "[default: the current build, the tables shipped in the package].",
+                       show_default=False),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json or markdown.")
+    ] = "text",
+    releases: Annotated[
+        Path, typer.Option("--releases", help="The local release folder, searched first "
+                                              "for versions.")
+    ] = Path("releases"),
+) -> None:
+    """Records added, removed and changed (field by field) between two versions or builds.
+
+    Exits 0 whether or not anything changed; 2 for an argument that names nothing.
+    """
+    from usc_events.errors import DiffError
+    from usc_events.releases.diff import diff as compute
+    from usc_events.releases.diff_report import render
+    from usc_events.releases.record_diff import FORMATS
+
+    if fmt not in FORMATS:
+        raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
+    try:
+        result = compute(Path(old) if old and not _is_version(old) else old,
+                         Path(new) if new and not _is_version(new) else new, releases=releases)
+    except DiffError as error:
+        raise usage(str(error)) from None
+    text = render(result, fmt)
+    if fmt == "json":
+        out.print_json(text)
+    else:
+        out.print(plain(text), highlight=False, markup=False, soft_wrap=True)
+
+
+def _is_version(value: str) -> bool:
+    from usc_events.schema.names import SEMVER
+
+    return value == "latest" or bool(SEMVER.match(value))
 
 
 def download(
@@ -194,6 +244,7 @@ def cache_clear(
 def register(app: typer.Typer) -> None:
     """Add the release commands to ``app``."""
     app.command()(release)
+    app.command()(diff)
     app.command()(download)
     app.command()(versions)
     app.add_typer(cache_app, name="cache")

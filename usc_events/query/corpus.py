@@ -78,7 +78,9 @@ def open_corpus(version: str | None = None, backend: Backend = "pandas") -> Corp
 
     backend = check_backend(backend)
     tables: dict[str, pa.Table] = {name: read_arrow(name, version) for name in TABLE_NAMES}
-    return Corpus(tables, version=str(manifest(version)["dataset_version"]), backend=backend)
+    about = manifest(version)
+    return Corpus(tables, version=str(about["dataset_version"]), backend=backend,
+                  retired=about.get("retired") or ())
 
 
 class Corpus(Generic[FrameT]):
@@ -92,24 +94,32 @@ class Corpus(Generic[FrameT]):
         The dataset version the tables are.
     backend:
         ``"pandas"``, ``"polars"`` or ``"arrow"``.
+    retired:
+        The retired ids of the manifest (table, id, retired_in, replaced_by, reason): a
+        lookup of one of them says what replaced it.
     """
 
     @overload
     def __init__(self: Corpus[pd.DataFrame], tables: Mapping[str, pa.Table], version: str,
-                 backend: Literal["pandas"] = ...) -> None: ...
+                 backend: Literal["pandas"] = ..., *,
+                 retired: Sequence[Mapping[str, Any]] = ...) -> None: ...
     @overload
     def __init__(self: Corpus[pl.DataFrame], tables: Mapping[str, pa.Table], version: str,
-                 backend: Literal["polars"]) -> None: ...
+                 backend: Literal["polars"], *,
+                 retired: Sequence[Mapping[str, Any]] = ...) -> None: ...
     @overload
     def __init__(self: Corpus[pa.Table], tables: Mapping[str, pa.Table], version: str,
-                 backend: Literal["arrow"]) -> None: ...
+                 backend: Literal["arrow"], *,
+                 retired: Sequence[Mapping[str, Any]] = ...) -> None: ...
     @overload
     def __init__(self: Corpus[Any], tables: Mapping[str, pa.Table], version: str,
-                 backend: Backend) -> None: ...
+                 backend: Backend, *,
+                 retired: Sequence[Mapping[str, Any]] = ...) -> None: ...
 
     def __init__(self, tables: Mapping[str, pa.Table], version: str,
-                 backend: Backend = "pandas") -> None:
-        self._engine = Engine(tables)
+                 backend: Backend = "pandas", *,
+                 retired: Sequence[Mapping[str, Any]] = ()) -> None:
+        self._engine = Engine(tables, retired)
         self.tables: dict[str, pa.Table] = self._engine.tables
         self.version = version
         self.backend: Backend = check_backend(backend)
@@ -133,7 +143,8 @@ class Corpus(Generic[FrameT]):
         manifest = read_manifest(folder)
         tables: dict[str, pa.Table] = {
             name: verified_table(folder, manifest, name) for name in TABLE_NAMES}
-        return cls(tables, version=str(manifest["dataset_version"]), backend=backend)
+        return cls(tables, version=str(manifest["dataset_version"]), backend=backend,
+                   retired=manifest.get("retired") or ())
 
     def __repr__(self) -> str:
         rows = sum(t.num_rows for t in self.tables.values())

@@ -35,7 +35,10 @@ class Engine:
         When a table of the data model is missing from ``tables``.
     """
 
-    def __init__(self, tables: Mapping[str, pa.Table]) -> None:
+    def __init__(self, tables: Mapping[str, pa.Table],
+                 retired: Sequence[Mapping[str, Any]] = ()) -> None:
+        #: The retired ids of the corpus's manifest: table, id, retired_in, replaced_by, reason.
+        self.retired: tuple[Mapping[str, Any], ...] = tuple(retired)
         missing = [t for t in TABLE_NAMES if t not in tables]
         if missing:
             raise ValueError(f"a corpus needs every table; missing: {', '.join(missing)}")

@@ -84,11 +84,28 @@ def resolve_topic(engine: Engine, topic: str) -> str:
                    f"{hint or 'see the topics table for the vocabulary'}")
 
 
+def retired_note(engine: Engine, record_id: str, table: str | None = None) -> str | None:
+    """What became of ``record_id`` if it is a retired id (of ``table``, if given)."""
+    notes = []
+    for entry in engine.retired:
+        if entry.get("id") != record_id or (table is not None and entry.get("table") != table):
+            continue
+        replaced = entry.get("replaced_by")
+        instead = (f"replaced by {entry['table']}:{replaced}" if replaced
+                   else "not replaced")
+        notes.append(f"{entry['table']}:{record_id} was retired in data version "
+                     f"{entry.get('retired_in')}, {instead} ({entry.get('reason')})")
+    return "; ".join(notes) or None
+
+
 def check_id(engine: Engine, table: str, value: str, what: str) -> str:
     """``value`` when it is a primary key of ``table``; :class:`NotFound` naming ``what``."""
     ids = engine.ids(table)
     if value in ids:
         return value
+    note = retired_note(engine, value, table)
+    if note:
+        raise NotFound(f"no {what} has the id {value!r}: {note}")
     hint = did_you_mean(closest(value, sorted(ids)), listed=True)
     raise NotFound(f"no {what} has the id {value!r}" + (f"; {hint}" if hint else ""))
 
@@ -114,6 +131,10 @@ def record(engine: Engine, id_or_name: str, table: str | None = None) -> Found:
     if len(found) > 1:
         tables = ", ".join(f.table for f in found)
         raise Ambiguous(f"{id_or_name!r} is the id of records in {tables}; name the table too")
+    note = retired_note(engine, id_or_name, table)
+    if note:
+        raise NotFound(f"no record {'in ' + table if table else 'in any table'} has the id "
+                       f"{id_or_name!r}: {note}")
     if table in (None, "actors"):
         try:
             actor_id = resolve_actor(engine, id_or_name)

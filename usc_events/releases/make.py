@@ -8,12 +8,15 @@ A release folder holds one sub-folder per data version and an index::
     DIR/0.1.0/*.parquet        the tables
     DIR/0.1.0/datapackage.json Frictionless Data Package
     DIR/0.1.0/croissant.json   Croissant JSON-LD (with its publication date)
+    DIR/0.1.0/changes.json     the record-level diff from the previous release
 
 Serve ``DIR`` over HTTP(S) and point ``USC_EVENTS_DATA_URL`` at it; see
 :mod:`usc_events.releases.download`. Released versions are immutable: releasing a version
 again with other content is refused, so a version cited in a paper always means
 the same bytes. Data versions follow semantic versioning, a breaking schema
-change needs a new major version, and each version needs its changelog entry.
+change needs a new major version, and each version needs its changelog entry; the
+release adds a generated "Record changes" section to that entry (counts per table and
+the ids changed, from the diff with the previous release).
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,10 +32,15 @@ from typing import Any
 
 from usc_events._files import replace_folder, sha256_of, write_atomically
 from usc_events.errors import ReleaseError, TableCorrupt
+from usc_events.releases.diff_report import changelog_section
+from usc_events.releases.notes import entry_in, with_record_changes
+from usc_events.releases.record_diff import Diff, Side, compare, folder_side
 from usc_events.schema.names import version_key
 from usc_events.store.manifest import MANIFEST, read_manifest, verify_all
 
 RELEASE_MANIFEST = "release.json"
+#: The record-level changes from the previous release, beside the manifest.
+CHANGES = "changes.json"
 INDEX = "versions.json"
 FORMAT = 1
 
@@ -66,30 +73,30 @@ def changelog_entry(changelog: Path, version: str) -> str:
     ReleaseError
         When the file is missing or has no such section.
     """
+    return entry_in(_read_changelog(changelog), version, changelog.name)
+
+
+def _read_changelog(changelog: Path) -> str:
     try:
-        lines = changelog.read_text(encoding="utf-8").splitlines()
+        return changelog.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReleaseError(f"{changelog.name}: not found; a release needs a changelog entry "
                            f"for its version (pass --changelog)") from None
-    heading = re.compile(rf"^(#{{2,3}})\s+.*(?<![\w.])\[?v?{re.escape(version)}\]?(?![\w.])")
-    for number, line in enumerate(lines):
-        match = heading.match(line)
-        if not match:
-            continue
-        level = len(match.group(1))
-        body = []
-        for following in lines[number + 1:]:
-            other = re.match(r"^(#+)\s", following)
-            if other and len(other.group(1)) <= level:
-                break
-            body.append(following)
-        text = "\n".join(body).strip()
-        if not text:
-            raise ReleaseError(f"{changelog.name}:{number + 1}: the entry for {version} is empty; "
-                               "say what changed")
-        return text
-    raise ReleaseError(f"{changelog.name}: no entry for data version {version}; add a heading "
-                       f"such as '## [{version}] - {dt.date.today().isoformat()}' with the changes")
+
+
+def _record_changes(index: Mapping[str, Any], out_dir: Path, tables_dir: Path,
+                    manifest: Mapping[str, Any]) -> Diff:
+    """The diff from the newest release before this version (or from nothing) to the tables."""
+    version = manifest["dataset_version"]
+    earlier = [v for v in index["versions"] if version_key(v) < version_key(version)]
+    new = Side(f"data version {version}", tables_dir, "release", manifest)
+    if earlier:
+        old = folder_side("OLD", out_dir / max(earlier, key=version_key))
+    else:
+        old = Side("no earlier release", out_dir, "release",
+                   {"dataset_version": "none", "schema_version": manifest["schema_version"],
+                    "tables": {}})
+    return compare(old, new)
 
 
 def read_index(path: Path) -> dict[str, Any]:
@@ -200,7 +207,8 @@ def make_release(
     if not packaged.is_file() or json.loads(packaged.read_text(encoding="utf-8")) != expected:
         raise ReleaseError(f"{DATAPACKAGE}: missing or out of date in {tables_dir.name}/; "
                            "run 'usc-events build' first")
-    changes = changelog_entry(changelog, version)
+    changelog_text = _read_changelog(changelog)
+    entry_in(changelog_text, version, changelog.name)
 
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -218,6 +226,10 @@ def make_release(
         raise ReleaseError(f"{out_dir.name}/{version}/ exists but {INDEX} does not list it; "
                            "remove that folder and release again")
     _check_breaking_change(index, version, schema_version)
+    record_changes = _record_changes(index, out_dir, tables_dir, manifest)
+    changelog_text = with_record_changes(changelog_text, version,
+                                         changelog_section(record_changes), changelog.name)
+    changes = entry_in(changelog_text, version, changelog.name)
 
     stamp = _created(created)
 
@@ -228,6 +240,7 @@ def make_release(
         (staging / CROISSANT).write_text(
             json.dumps(croissant(manifest, date_published=stamp[:10]), indent=2,
                        ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_json(staging / CHANGES, record_changes.as_dict())
         files = {path.name: {"sha256": sha256_of(path), "bytes": path.stat().st_size}
                  for path in sorted(staging.iterdir())}
         release = {
@@ -251,6 +264,8 @@ def make_release(
     index["format"] = FORMAT
     index["latest"] = _latest(index["versions"])
     _write_json(out_dir / INDEX, index)
+    if changelog.read_text(encoding="utf-8") != changelog_text:
+        write_atomically(changelog, changelog_text)
     return Release(version, target, _released_files(target), index["latest"], written=True)
 
 
@@ -263,4 +278,5 @@ def _released_files(folder: Path) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-__all__ = ["INDEX", "RELEASE_MANIFEST", "Release", "ReleaseError", "make_release", "version_key"]
+__all__ = ["CHANGES", "INDEX", "RELEASE_MANIFEST", "Release", "ReleaseError", "make_release",
+           "version_key"]

@@ -32,11 +32,15 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events._files import write_files_into
 from usc_events.schema.columns import Column, columns, model
+from usc_events.store.formats.dyads import write_cameo_dyads, write_cameo_dyads_tsv
+from usc_events.store.formats.plover import write_plover
+from usc_events.store.formats.popolo import write_popolo
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "sqlite", "duckdb")
+FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "sqlite", "duckdb",
+                             "plover", "cameo-dyads", "cameo-dyads-tsv", "popolo")
 
 #: The database files' names, and the stem of nothing else.
 DATABASE_FILE = {"sqlite": "usc_events.sqlite", "duckdb": "usc_events.duckdb"}
@@ -280,6 +284,11 @@ WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
     "parquet": _write_parquet,
     "sqlite": _write_sqlite,
     "duckdb": _write_duckdb,
+    # The event-data field's formats (usc_events.store.formats).
+    "plover": write_plover,
+    "cameo-dyads": write_cameo_dyads,
+    "cameo-dyads-tsv": write_cameo_dyads_tsv,
+    "popolo": write_popolo,
 }
 
 

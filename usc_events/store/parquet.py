@@ -53,11 +53,13 @@ def write_files(corpus: BuiltTables, folder: Path) -> dict[str, Any]:
             "bytes": len(content),
             "sha256": hashlib.sha256(content).hexdigest(),
         }
-    manifest = {
+    manifest: dict[str, Any] = {
         "dataset_version": corpus.version,
         "schema_version": SCHEMA_VERSION,
         "tables": tables,
     }
+    if corpus.retired:
+        manifest["retired"] = [dict(entry) for entry in corpus.retired]
     write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     write_metadata(folder, manifest)
     return manifest
@@ -81,6 +83,8 @@ def compare(corpus: BuiltTables, out_dir: Path) -> list[str]:
             differences.append(
                 f"{MANIFEST}: {key} is {manifest.get(key)!r}, a fresh build gives {fresh!r}"
             )
+    if manifest.get("retired", []) != [dict(e) for e in corpus.retired]:
+        differences.append(f"{MANIFEST}: the retired ids differ from data/retired.yaml")
     for table, data in corpus.tables.items():
         path = out_dir / f"{table}.parquet"
         if not path.is_file():
