@@ -184,7 +184,7 @@ def test_cli_release(tmp_path: Path) -> None:
 
     made = run("--out", "rel", "--tables", "tables")
     assert made.returncode == 0, made.stderr
-    count = len(json.loads((tables / "manifest.json").read_text())["tables"]) + 3
+    count = len(json.loads((tables / "manifest.json").read_text())["tables"]) + 4  # manifest, datapackage, croissant, changes
     assert made.stdout.strip().startswith(f"Released data version 0.1.0: {count} files (")
     assert (tmp_path / "rel" / "versions.json").is_file()
     again = run("--out", "rel", "--tables", "tables")
