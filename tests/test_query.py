@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -345,3 +346,24 @@ def test_every_helper_answers_in_the_chosen_backend(backend: str, kind: type) ->
 def test_an_unknown_backend_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown backend 'numpy'"):
         usc_events.open(backend="numpy")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("query", [
+    "select * from read_text('/etc/hostname')",
+    "copy actors to 'stolen.csv'",
+    "attach 'other.duckdb'",
+    "set enable_external_access = true",
+])
+def test_sql_reads_the_corpus_and_nothing_else(corpus: Corpus, query: str,
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QueryError):
+        corpus.sql(query)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sql_may_touch_files_when_asked(corpus: Corpus, tmp_path: Path) -> None:
+    target = tmp_path / "actors.csv"
+    corpus.sql(f"copy actors to '{target}'", allow_files=True)
+    assert target.read_text(encoding="utf-8").startswith("actor_id,")

@@ -223,9 +223,12 @@ def _criteria(start: str | None, end: str | None, actor: list[str] | None) -> st
 def sql(
     query: Annotated[str, typer.Argument(help="A SQL query; every table is under its own name.")],
     as_json: JsonOption = False,
+    allow_files: Annotated[bool, typer.Option(
+        "--allow-files", help="Let the query read and write files (COPY, ATTACH, read_csv…); "
+        "only for SQL you trust.")] = False,
 ) -> None:
-    """Run SQL (DuckDB) over the tables."""
-    result = _corpus().sql(query)
+    """Run SQL (DuckDB) over the tables; the query reads the corpus and nothing else."""
+    result = _corpus().sql(query, allow_files=allow_files)
     if as_json:
         _print_json(result.to_pylist())
         return

@@ -163,8 +163,13 @@ class Corpus(Generic[FrameT]):
         """One whole table, in the corpus's backend."""
         return self._frame(self._engine.table(name))
 
-    def sql(self, query: str) -> FrameT:
+    def sql(self, query: str, allow_files: bool = False) -> FrameT:
         """Run SQL with DuckDB over every table under its own name.
+
+        The query can read the corpus tables and nothing else: DuckDB runs with
+        external access disabled and its configuration locked, so ``COPY … TO``,
+        ``ATTACH`` or ``read_text`` are refused. ``allow_files=True`` lifts that, letting
+        the query read and write any file you can: pass it only for SQL you trust.
 
         Raises
         ------
@@ -179,7 +184,7 @@ class Corpus(Generic[FrameT]):
         >>> corpus.sql("select count(*) as n from actors").column("n")[0].as_py() > 0
         True
         """
-        return self._frame(self._engine.run(query))
+        return self._frame(self._engine.run(query, allow_files))
 
     # --- actors and topics ---------------------------------------------------------------
 

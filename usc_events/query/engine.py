@@ -44,25 +44,48 @@ class Engine:
             raise ValueError(f"a corpus needs every table; missing: {', '.join(missing)}")
         self.tables: dict[str, pa.Table] = {name: tables[name] for name in TABLE_NAMES}
         self._connection: duckdb.DuckDBPyConnection | None = None
+        self._sandbox: duckdb.DuckDBPyConnection | None = None
+
+    def _connect(self, *, files: bool) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {} if files else {"enable_external_access": False})
+        connection = duckdb.connect(":memory:", config=config)
+        for name, data in self.tables.items():
+            connection.register(name, data)
+        if not files:
+            connection.execute("SET lock_configuration = true")
+        return connection
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection in which every table is a view of its own name."""
         if self._connection is None:
-            import duckdb
-
-            connection = duckdb.connect(":memory:")
-            for name, data in self.tables.items():
-                connection.register(name, data)
-            self._connection = connection
+            self._connection = self._connect(files=True)
         return self._connection
+
+    @property
+    def sandbox(self) -> duckdb.DuckDBPyConnection:
+        """A connection for users' SQL: the corpus tables and nothing else.
+
+        External access is off and the configuration locked, so a query cannot read or
+        write files (``read_text``, ``COPY … TO``, ``ATTACH``), install extensions or
+        turn that off again.
+        """
+        if self._sandbox is None:
+            self._sandbox = self._connect(files=False)
+        return self._sandbox
 
     def query(self, sql: str, parameters: dict[str, Any] | None = None) -> pa.Table:
         """The answer to the library's own ``sql``, with named ``$parameters``."""
         return self.connection.sql(sql, params=parameters or {}).to_arrow_table()
 
-    def run(self, sql: str) -> pa.Table:
+    def run(self, sql: str, allow_files: bool = False) -> pa.Table:
         """The answer to a user's ``sql``; what DuckDB rejects becomes a one-line error.
+
+        The query sees only the corpus tables unless ``allow_files`` is true, which lets
+        it read and write any file the user can (see docs/security.md).
 
         Raises
         ------
@@ -74,7 +97,8 @@ class Engine:
         import duckdb
 
         try:
-            return self.connection.sql(sql).to_arrow_table()
+            connection = self.connection if allow_files else self.sandbox
+            return connection.sql(sql).to_arrow_table()
         except duckdb.Error as error:
             message = _one_line(error)
             missing = _MISSING_TABLE.search(str(error))
