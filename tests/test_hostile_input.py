@@ -107,3 +107,22 @@ def test_problems_of_a_file_are_matched_to_items_in_linear_time(tmp_path: Path) 
     assert len(collector.violations) == rows
     assert collector.violations[-1].line == 2 * rows
     assert elapsed < 20  # quadratic matching took minutes at this size
+
+
+@pytest.mark.parametrize("fmt", ["csv", "sqlite"])
+def test_export_into_a_folder_that_cannot_be_written_is_one_line(tmp_path: Path,
+                                                                 fmt: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = subprocess.run(
+        [sys.executable, "-m", "usc_events.cli", "export", "--format", fmt,
+         "--out", str(blocker / "out")],
+        capture_output=True, text=True, check=False, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "cannot write the export" in line and "a-file" in line
