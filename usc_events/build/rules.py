@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
+from usc_events.matching import Choices
 from usc_events.schema.columns import Column, arrow_type, columns, model
 
 if TYPE_CHECKING:
@@ -230,11 +231,12 @@ def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             else:
                 parents = None
             missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=keys)))
-            known: list[str] | None = None
+            known: Choices | None = None  # built once per column, when a key is missing
             for i in rows(missing):
                 row = parents[i].as_py() if parents is not None else i
                 value = values[i].as_py()
-                known = [k for k in keys.to_pylist() if k is not None] if known is None else known
+                if known is None:
+                    known = Choices(k for k in keys.to_pylist() if k is not None)
                 yield Finding(
                     table,
                     row,
