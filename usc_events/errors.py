@@ -178,6 +178,8 @@ ERROR_CODES: dict[str, str] = {
     "yaml-alias": "A YAML file uses anchors or aliases, which data files do not allow.",
     "yaml-merge": "A YAML file uses a merge key (<<), which data files do not allow.",
     "yaml-key": "A YAML mapping key is not a plain string.",
+    "column-type": "A table's column has another Arrow type than the schema gives it.",
+    "yaml-depth": "A YAML file nests lists and mappings deeper than data files may.",
     "yaml-value": "A YAML value is not plain data (a mapping, a list or a core scalar).",
     "duplicate-key": "A YAML mapping gives the same key twice.",
     "csv-syntax": "A CSV file cannot be parsed (an unclosed quote, a NUL byte).",

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from usc_events.matching import closest as most_alike
-from usc_events.matching import did_you_mean
+from usc_events.matching import Choices, did_you_mean
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,15 +34,18 @@ class Finding:
     related: int | None = dataclasses.field(default=None, compare=False)
 
 
-def closest(value: object, choices: Iterable[str]) -> str | None:
+def closest(value: object, choices: Iterable[str] | Choices) -> str | None:
     """``did you mean 'x'?`` for the choice most like ``value``, or None when none is close.
+
+    For many values against the same choices, pass them as :class:`Choices`, built once.
 
     Examples
     --------
     >>> closest("han-zeng", ["han-zheng", "elon-musk"])
     "did you mean 'han-zheng'?"
     """
-    return did_you_mean(most_alike(str(value), choices, limit=1))
+    index = choices if isinstance(choices, Choices) else Choices(choices)
+    return did_you_mean(index.closest(str(value), limit=1))
 
 
 def rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:

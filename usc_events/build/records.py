@@ -22,7 +22,7 @@ from usc_events.build.dates import derive_dates, old_date_keys
 from usc_events.build.finding import closest
 from usc_events.build.hints import for_validation_error
 from usc_events.build.quotes import locate
-from usc_events.build.yaml_reader import Lines, YamlData, YamlPath, read_yaml
+from usc_events.build.yaml_reader import Lines, Problem, YamlData, YamlPath, read_yaml
 from usc_events.errors import DataInvalid, QuoteNotLocated, Violation
 from usc_events.schema.columns import columns, contribution_model, model
 
@@ -37,13 +37,13 @@ def read_record_file(
     """Read one records file into the collector: its rows, their evidence and origins."""
     key = model(table).primary_key
     stored = {c.name for c in columns(table)}
-    for index, (item, lines) in enumerate(parse(path, display, table, collector, reader) or []):
+    for item, lines, prefix in parse(path, display, table, collector, reader) or []:
         record = item.model_dump()
         evidence = record.pop("evidence", [])
         cited = record.pop("citations", [])
         if table == "meeting_participants":
             record["participant_id"] = ids.participant_id(record["meeting_id"], record["actor_id"])
-        site = Site(display, lines, (index,), f"{table}:{record[key]}")
+        site = Site(display, lines, prefix, f"{table}:{record[key]}")
         if not derive_dates(stored, record, site, collector):
             collector.rejected.append((table, record))
             continue
@@ -119,11 +119,12 @@ def parse(
     table: str,
     collector: Collector,
     reader: Callable[[Path, str], YamlData] = read_yaml,
-) -> list[tuple[BaseModel, Lines]] | None:
+) -> list[tuple[BaseModel, Lines, YamlPath]] | None:
     """Validate a YAML (or CSV) file against the contribution model of ``table``.
 
     A documents file holds one mapping; a records file a list of them. Each valid
-    item comes back with the lines of its values (paths relative to the file).
+    item comes back with the lines of the file's values and its own path in the file,
+    so that what is reported later is located at that item, whatever was rejected before it.
     """
     try:
         parsed_file: YamlData = (
@@ -149,6 +150,10 @@ def parse(
     contribution = contribution_model(table)
     key = model(table).primary_key
     stored = {c.name for c in columns(table)}
+    # The problems of each item, grouped once: one pass over them, not one per item.
+    by_item: dict[YamlPath, list[Problem]] = {}
+    for problem in parsed_file.problems:
+        by_item.setdefault(problem.path[:1] if table != "documents" else (), []).append(problem)
     parsed = []
     for prefix, item in items:
         record_id = item.get(key) if isinstance(item, dict) else None
@@ -159,11 +164,7 @@ def parse(
             if prefix
             else table
         )
-        problems = [
-            p.violation(display, label, skip=len(prefix))
-            for p in parsed_file.problems
-            if p.path[: len(prefix)] == prefix
-        ]
+        problems = [p.violation(display, label, skip=len(prefix)) for p in by_item.get(prefix, [])]
         if problems:
             collector.violations.extend(problems)
             if isinstance(item, dict):
@@ -192,7 +193,7 @@ def parse(
             )
             collector.rejected.append((table, item))
             continue
-        parsed.append((valid, lines))
+        parsed.append((valid, lines, prefix))
     return parsed
 
 

@@ -16,21 +16,59 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
-from usc_events.schema.columns import Column, columns, model
+from usc_events.matching import Choices
+from usc_events.schema.columns import Column, arrow_type, columns, model
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
 def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
-    """Every rule over every table; all findings, not only the first."""
-    findings: list[Finding] = []
+    """Every rule over every table; all findings, not only the first.
+
+    A column of another Arrow type than the schema's is a finding; the other rules then
+    see it cast to the schema's type, or, where it cannot be cast, skip its table.
+    """
+    findings, tables = check_types(tables)
     for table, data in tables.items():
         findings.extend(check_columns(table, data))
         findings.extend(check_intervals(table, data))
     findings.extend(check_foreign_keys(tables))
     findings.extend(check_table_rules(tables))
     return findings
+
+
+def check_types(tables: Mapping[str, pa.Table]) -> tuple[list[Finding], dict[str, pa.Table]]:
+    """A finding per column whose Arrow type is not the schema's, and the tables to check on.
+
+    Each such column is cast to the schema's type for the other rules; a table with a column
+    that cannot be cast is left out of them, so that no rule meets a type it does not expect.
+    """
+    import pyarrow as pa
+
+    findings: list[Finding] = []
+    typed: dict[str, pa.Table] = {}
+    for table, data in tables.items():
+        castable = True
+        for column in columns(table):
+            if column.name not in data.column_names:
+                continue
+            expected, found = arrow_type(column), data.schema.field(column.name).type
+            if found.equals(expected):
+                continue
+            findings.append(Finding(
+                table, 0, column.name, f"column has Arrow type {found}; expected {expected}",
+                "column-type", value=str(found)))
+            try:
+                cast = data.column(column.name).cast(expected)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                castable = False
+                continue
+            index = data.column_names.index(column.name)
+            data = data.set_column(index, data.schema.field(column.name).with_type(expected), cast)
+        if castable:
+            typed[table] = data
+    return findings, typed
 
 
 def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
@@ -193,11 +231,12 @@ def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             else:
                 parents = None
             missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=keys)))
-            known: list[str] | None = None
+            known: Choices | None = None  # built once per column, when a key is missing
             for i in rows(missing):
                 row = parents[i].as_py() if parents is not None else i
                 value = values[i].as_py()
-                known = [k for k in keys.to_pylist() if k is not None] if known is None else known
+                if known is None:
+                    known = Choices(k for k in keys.to_pylist() if k is not None)
                 yield Finding(
                     table,
                     row,

@@ -84,7 +84,7 @@ def _read_source(path: Path, data_dir: Path | None, collector: Collector) -> set
                 described.add(str(raw.get("file_name")))
                 collector.unreadable.add(str(raw.get("document_id")))
         return described
-    ((item, lines),) = parsed
+    ((item, lines, _),) = parsed
     document = item.model_dump()
     document_id = document["document_id"]
     site = Site(display, lines, (), f"documents:{document_id}")

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from usc_events.build.finding import Finding, closest, rows
+from usc_events.matching import Choices
 from usc_events.schema.columns import EVIDENCED_TABLES, model
 from usc_events.schema.models import TABLE_MODELS
 
@@ -186,12 +187,13 @@ def _check_record_refs(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
         found = pc.and_(pc.equal(ref_tables, table),
                         pc.is_in(ref_keys, value_set=_record_keys(tables, table)))
         missing = pc.and_(missing, pc.invert(found))
-    keys: dict[str, list[str]] = {}
+    keys: dict[str, Choices] = {}
     for i in rows(missing):
         row, ref = parents[i].as_py(), flat[i].as_py()
         table = ref.partition(":")[0]
         if table not in keys:
-            keys[table] = sorted(_record_keys(tables, table).to_pylist())
+            names = sorted(_record_keys(tables, table).to_pylist()) if table in tables else []
+            keys[table] = Choices(f"{table}:{k}" for k in names)
         yield Finding(
             "discrepancies",
             row,
@@ -199,7 +201,7 @@ def _check_record_refs(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
             f"{ref!r} is not the id of any record in {table}",
             "foreign-key",
             value=ref,
-            hint=closest(ref, [f"{table}:{k}" for k in keys[table]]),
+            hint=closest(ref, keys[table]),
         )
 
 

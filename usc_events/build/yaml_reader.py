@@ -57,6 +57,11 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 
 #: Largest data file read, in bytes.
 MAX_BYTES = 10 * 1024 * 1024
+#: Deepest nesting of lists and mappings read; data files need a handful of levels.
+MAX_DEPTH = 64
+#: What converting a tagged core scalar may raise on a value it cannot take (``!!int ""``).
+_SCALAR_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError,
+                  yaml.YAMLError)
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -172,15 +177,20 @@ def read_yaml(path: Path, display: str) -> YamlData:
     ------
     DataInvalid
         When the file as a whole cannot be read: too large, not UTF-8, empty, or
-        not YAML.
+        not YAML. A file of comments only holds no records: its value is an empty list.
     """
     text = read_text(path, display)
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():
         raise DataInvalid([Violation(display, None, None, None, "file is empty", "empty-file")])
     loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
+        except RecursionError:
+            message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+            raise DataInvalid(
+                [Violation(display, None, None, None, message, "yaml-depth")]
+            ) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -194,6 +204,8 @@ def read_yaml(path: Path, display: str) -> YamlData:
             raise DataInvalid(
                 [Violation(display, None, None, None, f"not valid YAML: {error}", "yaml-syntax")]
             ) from None
+        if node is None:  # comments only, e.g. a new file's '# yaml-language-server' line
+            return YamlData([])
         data = YamlData(None)
         data.value = _NodeReader(loader, data).read(node, ())
     finally:
@@ -227,6 +239,10 @@ class _NodeReader:
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
+        if len(path) >= MAX_DEPTH:
+            message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
+            self.fail(node, message, "yaml-depth", path)
+            return None
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
             return [self.read(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
@@ -244,8 +260,11 @@ class _NodeReader:
             return node.value
         try:
             return self.loader.construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError) as error:
-            self.fail(node, f"{node.value!r} is not a valid value: {error}", "yaml-value", path)
+        except _SCALAR_ERRORS as error:
+            kind = node.tag.rpartition(":")[2]
+            reason = str(error) if isinstance(error, ValueError | yaml.YAMLError) else \
+                f"not a valid {kind}"
+            self.fail(node, f"{node.value!r} is not a valid value: {reason}", "yaml-value", path)
             return None
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:

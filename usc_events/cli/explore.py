@@ -251,7 +251,12 @@ def export(
 
     if fmt not in FORMATS:
         raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
-    written = export(_corpus().tables, fmt, out_dir)
+    tables = _corpus().tables
+    try:
+        written = export(tables, fmt, out_dir)
+    except OSError as error:  # a folder that cannot be written, a full disk
+        where = error.filename or out_dir
+        raise failure(f"{where}: cannot write the export: {error.strerror or error}") from None
     if as_json:
         _print_json([str(p) for p in written])
         return
