@@ -25,6 +25,7 @@ import pytest
 import usc_events
 from usc_events.docgen import page_data, screenshots
 from usc_events.docgen.text_marks import Span, render
+from usc_events.schema.columns import columns
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = Path(os.environ.get("USC_EVENTS_TEST_ARTEFACTS", ROOT / "build/test-artefacts/browser"))
@@ -122,6 +123,24 @@ def test_every_evidence_row_is_highlighted_once_and_linked_from_its_record(
         target = f"../../../documents/{ev['document_id']}/#{ev['evidence_id']}"
         assert target in page.links, ev["evidence_id"]
         assert page.ids[ev["evidence_id"]] == 1
+
+
+def test_links_between_records_follow_the_schemas_foreign_keys(
+    corpus: page_data.SiteData,
+) -> None:
+    """Which column links to which table is the schema's declaration, not a guess."""
+    declared = {
+        (table, column.name): column.foreign_key
+        for table in corpus.rows
+        for column in columns(table)
+        if column.foreign_key
+    }
+    assert corpus.targets == declared
+    assert corpus.refs("statements", "speaker_id", "han-zheng") == [("actors", "han-zheng")]
+    assert corpus.refs("statements", "topic_ids", ["tiktok", "tariffs"]) == [
+        ("topics", "tiktok"), ("topics", "tariffs")]
+    # A column without a declaration links nowhere, whatever its values look like.
+    assert corpus.refs("actors", "wikidata_id", "han-zheng") == []
 
 
 def test_generated_links_lead_to_pages_and_anchors_that_exist(site: Path) -> None:

@@ -6,9 +6,9 @@ column is its key is a table of records, except the documents (which get pages o
 own), the passages and evidence (shown on those pages) and the citations (shown on the
 pages of the records they cite for).
 
-Which column points at which table is read from the data, not declared: a column named
-``*_id`` or ``*_ids`` points at the one table whose keys hold all of its values. A column
-of ``"<table>:<id>"`` strings (``discrepancies.record_refs``) points at those records.
+Which column points at which table is read from the schema: each column declared with a
+``ForeignKey`` in the table definitions links to that table. A column of
+``"<table>:<id>"`` strings (``discrepancies.record_refs``) points at those records.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from usc_events.releases.versions import load, tables
+from usc_events.schema.columns import columns
 
 #: Tables that are not records with pages of their own.
 SUPPORT_TABLES = frozenset({"documents", "passages", "evidence", "citations"})
@@ -163,29 +164,14 @@ class SiteData:
         return out
 
 
-def _find_targets(
-    rows: dict[str, list[Row]], keys: dict[str, set[str]]
-) -> dict[tuple[str, str], str]:
-    """For each ``*_id`` / ``*_ids`` column, the one table whose keys hold all its values."""
-    targets: dict[tuple[str, str], str] = {}
-    for table, table_rows in rows.items():
-        if not table_rows:
-            continue
-        columns = list(table_rows[0])
-        for column in columns[1:]:
-            if not (column.endswith("_id") or column.endswith("_ids")):
-                continue
-            values: set[str] = set()
-            for row in table_rows:
-                value = row[column]
-                values.update(str(v) for v in (value if isinstance(value, list) else [value]) if v)
-            if not values:
-                continue
-            matches = [name for name, ids in keys.items() if values <= ids]
-            exact = [name for name in matches if next(iter(rows[name][0])) == column]
-            if len(matches) == 1 or len(exact) == 1:
-                targets[(table, column)] = (exact or matches)[0]
-    return targets
+def _declared_targets(rows: dict[str, list[Row]]) -> dict[tuple[str, str], str]:
+    """For each column the schema declares a foreign key, the table it points at."""
+    return {
+        (table, column.name): column.foreign_key
+        for table in rows
+        for column in columns(table)
+        if column.foreign_key is not None
+    }
 
 
 def load_corpus(version: str | None = None) -> SiteData:
@@ -199,8 +185,7 @@ def load_corpus(version: str | None = None) -> SiteData:
         if table_rows and table not in {"passages", "evidence", "citations"}:
             key = corpus.key(table)
             corpus.by_id[table] = {str(row[key]): row for row in table_rows}
-    keys = {table: set(ids) for table, ids in corpus.by_id.items()}
-    corpus.targets = _find_targets(rows, keys)
+    corpus.targets = _declared_targets(rows)
 
     incoming: defaultdict[tuple[str, str], list[Link]] = defaultdict(list)
     for table in corpus.record_tables:
