@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from usc_events.extras import require
+
 if TYPE_CHECKING:
     import networkx as nx
     import pyarrow as pa
@@ -37,6 +39,7 @@ def check_suffix(path: Path) -> None:
 
 
 def _pyplot() -> Any:
+    require("plots")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -198,6 +201,7 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     rows = events.to_pylist()
     if not rows:
         raise ValueError("nothing to plot: the timeline is empty")
+    require("plots")
     plt = _pyplot()
     import matplotlib.dates
     from matplotlib.lines import Line2D
@@ -279,6 +283,7 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     check_suffix(out)
     if graph.number_of_nodes() == 0:
         raise ValueError("nothing to plot: no meeting matches")
+    require("plots")
     plt = _pyplot()
     import networkx as nx
     from matplotlib.lines import Line2D
