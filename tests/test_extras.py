@@ -222,3 +222,74 @@ def test_the_core_install_explores_with_every_extra_hidden(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     rows, meetings, statements = (int(v) for v in result.stdout.split())
     assert rows > 0 and meetings > 0 and statements > 0
+
+
+# --- the install commands of the README and the docs ------------------------------------------
+
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+#: ``pip install`` and what follows, up to the end of the command (a backtick, a line end,
+#: ``&&``, ``;``, ``|`` or a comment).
+COMMAND = re.compile(r"pip install((?:(?!&&|[`;|#\n]).)*)")
+WHEEL = re.compile(r"^(?:\S+/)?usc_events-[^/\[]+\.whl(?:\[([^\]]*)\])?$")
+
+
+def install_commands(text: str) -> list[list[str]]:
+    """The targets of every ``pip install`` command in ``text`` (options left out)."""
+    import shlex
+
+    commands = []
+    for match in COMMAND.finditer(text):
+        tokens = shlex.split(match.group(1))
+        commands.append([t for t in tokens if not t.startswith("-")])
+    return commands
+
+
+def install_problems(targets: list[str]) -> list[str]:
+    """What would not work as written: an extra pyproject lacks, or usc-events from an index."""
+    problems = []
+    for target in targets:
+        if target == "." or target.startswith(".["):
+            extras = target[2:-1] if target.startswith(".[") else ""
+        elif (wheel := WHEEL.match(target)) is not None:
+            extras = wheel.group(1) or ""
+        elif target.startswith("usc-events["):  # the extras of an installed copy
+            extras = target[len("usc-events["):-1]
+        elif _name(target).replace("_", "-") == "usc-events":
+            problems.append(f"{target}: usc-events is on no package index yet")
+            continue
+        else:
+            continue  # another package (build, cffconvert): from the index, as written
+        problems += [f"{target}: no extra {name!r} in pyproject.toml"
+                     for name in filter(None, (e.strip() for e in extras.split(",")))
+                     if name not in OPTIONAL]
+    return problems
+
+
+def test_every_install_command_of_the_docs_works_as_written() -> None:
+    found = {}
+    for page in PAGES:
+        for targets in install_commands(page.read_text(encoding="utf-8")):
+            found.setdefault(page.relative_to(ROOT).as_posix(), []).append(targets)
+            assert install_problems(targets) == [], (page.name, targets)
+    assert ["."] in found["README.md"] and [".[plots]"] in found["docs/installation.md"]
+    assert ["dist/usc_events-*.whl"] in found["docs/installation.md"]
+    assert install_problems(install_commands(message("plots"))[0]) == []
+
+
+def test_the_install_rule_refuses_what_would_not_work() -> None:
+    text = ('pip install "usc-events[all]" && pip install usc-events\n'
+            "`pip install '.[analysis]'`; pip install -e \".[test,nope]\" # a comment\n"
+            "pip install dist/usc_events-0.1.0-py3-none-any.whl[plots] build\n")
+    commands = install_commands(text)
+    assert commands == [["usc-events[all]"], ["usc-events"], [".[analysis]"], [".[test,nope]"],
+                        ["dist/usc_events-0.1.0-py3-none-any.whl[plots]", "build"]]
+    assert [install_problems(c) for c in commands] == [
+        [], ["usc-events: usc-events is on no package index yet"],
+        [".[analysis]: no extra 'analysis' in pyproject.toml"],
+        [".[test,nope]: no extra 'nope' in pyproject.toml"], []]
+
+
+def test_the_installation_page_lists_every_extra() -> None:
+    page = (ROOT / "docs" / "installation.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z-]+)` \|", page, flags=re.MULTILINE)
+    assert listed == [*EXTRAS, "all", *DEVELOPMENT_EXTRAS]
