@@ -293,3 +293,12 @@ def test_the_installation_page_lists_every_extra() -> None:
     page = (ROOT / "docs" / "installation.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([a-z-]+)` \|", page, flags=re.MULTILINE)
     assert listed == [*EXTRAS, "all", *DEVELOPMENT_EXTRAS]
+
+
+@pytest.mark.parametrize("module", ["usc_events.extras", "usc_events.releases.versions"])
+def test_examples_in_docstrings_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
