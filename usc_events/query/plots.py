@@ -2,7 +2,9 @@
 
 Both functions take what the query helpers return (as Arrow) and write an image
 file; the format follows the file's suffix (``.png``, ``.svg``, ``.pdf``). They use
-matplotlib's non-interactive Agg backend, so they work without a display.
+matplotlib's non-interactive Agg backend, so they work without a display. They need
+the ``plots`` extra (matplotlib and networkx): without it they raise
+:class:`~usc_events.errors.MissingExtra`, which says so.
 """
 
 from __future__ import annotations
