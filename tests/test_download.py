@@ -25,6 +25,7 @@ from usc_events.releases.download import (
     download,
 )
 from usc_events.releases.make import make_release
+from usc_events.releases.versions import bundled_version
 
 
 @pytest.fixture(scope="module")
@@ -265,6 +266,85 @@ def test_the_default_url_is_a_placeholder_and_the_error_says_so(
         download("latest", cache_dir=cache)
 
 
+# --- the bundled version, pinned -------------------------------------------------------------
+
+BUNDLED = bundled_version()
+
+
+def test_pinning_the_bundled_version_reads_the_bundled_tables_with_no_request(
+    server: ReleaseServer, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USC_EVENTS_DATA_URL", server.url)
+    monkeypatch.setenv("USC_EVENTS_CACHE_DIR", str(cache))
+    assert BUNDLED not in ("0.1.0", "0.2.0")  # the test host does not serve it
+    pinned = usc_events.load("meetings", backend="arrow", version=BUNDLED)
+    assert pinned.equals(usc_events.load("meetings", backend="arrow"))
+    assert usc_events.records("actors", version=BUNDLED) == usc_events.records("actors")
+    corpus = usc_events.open(version=BUNDLED, backend="arrow")
+    assert corpus.version == BUNDLED
+    assert corpus.tables["statements"].equals(usc_events.load("statements", backend="arrow"))
+    assert usc_events.manifest(BUNDLED) == usc_events.manifest()
+    assert server.requests == []
+    assert not cache.exists()
+
+
+def test_pinning_the_bundled_version_works_with_no_host_at_all(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("USC_EVENTS_DATA_URL", refused_url())
+    monkeypatch.setenv("USC_EVENTS_CACHE_DIR", str(cache))
+    assert usc_events.load("topics", version=BUNDLED).shape[0] > 0
+    with pytest.raises(Unreachable):  # any other version still needs the host
+        usc_events.load("topics", version="0.1.0")
+
+
+def _bundled_row() -> dict[str, object]:
+    return {"version": BUNDLED, "schema_version": usc_events.manifest()["schema_version"],
+            "created": None, "latest": False, "cached": False, "bundled": True,
+            "on_host": False}
+
+
+def test_cli_versions_without_a_host_lists_the_bundled_version_and_says_why(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("USC_EVENTS_DATA_URL", raising=False)
+    env = {"USC_EVENTS_CACHE_DIR": str(cache)}
+    shown = _cli("versions", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.splitlines() == [
+        "note: no release host is configured (set USC_EVENTS_DATA_URL or pass a base URL); "
+        "only the bundled and cached versions are listed"]
+    assert "Data versions here (no release host configured)" in shown.stdout
+    (row,) = [line for line in shown.stdout.splitlines() if BUNDLED in line]
+    assert "bundled" in row
+    listed = _cli("versions", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    payload = json.loads(listed.stdout)
+    assert (payload["source"], payload["bundled"], payload["versions"]) == (
+        None, BUNDLED, [_bundled_row()])
+
+
+def test_cli_versions_with_an_unreachable_host_lists_what_is_here(
+    server: ReleaseServer, cache: Path
+) -> None:
+    env = {"USC_EVENTS_DATA_URL": server.url, "USC_EVENTS_CACHE_DIR": str(cache)}
+    assert _cli("download", "0.1.0", env=env).returncode == 0
+    (cache / "index.json").unlink()  # no copy of the host's index either
+    server.stop()
+    shown = _cli("versions", "--json", env=env)
+    assert shown.returncode == 0, shown.stderr
+    payload = json.loads(shown.stdout)
+    assert [(v["version"], v["cached"], v["bundled"], v["on_host"])
+            for v in payload["versions"]] == [(BUNDLED, False, True, False),
+                                              ("0.1.0", True, False, False)]
+    assert payload["versions"][1]["created"] is not None  # read from the cached release.json
+    (note,) = payload["notes"]
+    assert note.startswith("versions.json: cannot connect to ") and note.endswith(
+        "; only the bundled and cached versions are listed")
+    text = _cli("versions", env=env)
+    assert text.returncode == 0 and text.stderr.startswith("warning: versions.json: cannot ")
+
+
 # --- the cache ------------------------------------------------------------------------------
 
 
@@ -301,8 +381,11 @@ def test_cli_download_versions_and_cache(server: ReleaseServer, cache: Path) -> 
     assert listed.returncode == 0, listed.stderr
     payload = json.loads(listed.stdout)
     assert payload["latest"] == "0.2.0"
-    assert [(v["version"], v["cached"], v["latest"]) for v in payload["versions"]] == [
-        ("0.2.0", False, True), ("0.1.0", True, False)]
+    # The host's versions, and the bundled one (not on this test host) marked as such.
+    assert [(v["version"], v["cached"], v["latest"], v["bundled"], v["on_host"])
+            for v in payload["versions"]] == [
+        (BUNDLED, False, False, True, False), ("0.2.0", False, True, False, True),
+        ("0.1.0", True, False, False, True)]
     shown = _cli("cache", "list", env=env)
     assert shown.returncode == 0 and "0.1.0" in shown.stdout and "verified" in shown.stdout
     cleared = _cli("cache", "clear", "0.1.0", env=env)

@@ -108,6 +108,21 @@ class UsageProblem(UscEventsError):
     """A command was given something it cannot check (exit code 2)."""
 
 
+class MissingExtra(UsageProblem, ImportError):
+    """An optional feature was used without the packages of its extra (exit code 2).
+
+    The message says what needs which packages and the ``pip install`` command of the
+    extra that installs them (see :mod:`usc_events.extras`); ``code`` is
+    ``missing-extra``.
+    """
+
+    code = "missing-extra"
+
+    def __init__(self, message: str, *, feature: str, extra: str, missing: str) -> None:
+        super().__init__(message)
+        self.feature, self.extra, self.missing = feature, extra, missing
+
+
 class NotFound(UscEventsError, LookupError):
     """Nothing in the corpus matches what was asked for (the message says what is close)."""
 
@@ -224,6 +239,9 @@ ERROR_CODES: dict[str, str] = {
     "retired-reused": "An id that data/retired.yaml lists as retired is in the build again.",
     "previous-release": "The previous release, whose ids the build keeps, cannot be read or "
                         "does not match its manifest.",
+    # the install
+    "missing-extra": "An optional feature (plots, the polars backend…) was used without the "
+                     "packages of its extra; the message names the extra to install.",
 }
 
 

@@ -1,7 +1,8 @@
 """The ``usc-events`` command line.
 
 Exit codes: 0 success; 1 the data is invalid, or a check or search found a
-difference or nothing; 2 usage errors (typer's own).
+difference or nothing; 2 usage errors (typer's own, and an optional feature used
+without its extra: see :mod:`usc_events.extras`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from usc_events.cli.console import err, out
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.releases import register as register_release_commands
-from usc_events.errors import DataInvalid, UscEventsError
+from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
 
 app = typer.Typer(
     name="usc-events",
@@ -158,6 +159,9 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(1)
+    except UsageProblem as error:  # a missing extra, a path that names nothing
+        err.print(f"error: {error}", highlight=False, markup=False)
+        sys.exit(2)
     except (UscEventsError, ValueError) as error:
         err.print(f"error: {error}", highlight=False, markup=False)
         sys.exit(1)

@@ -127,10 +127,6 @@ def propose(
     from usc_events.contrib.propose import known_corpus, propose, write_draft
     from usc_events.errors import DataInvalid
 
-    try:
-        import rapidfuzz  # noqa: F401
-    except ImportError:
-        raise _usage("propose needs rapidfuzz: pip install 'usc-events[contrib]'") from None
     if not article.is_file():
         raise _usage(f"{article}: no such file")
     if out_dir is not None:

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from usc_events.cli.console import failure, out, usage
+from usc_events.extras import require
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -282,6 +283,7 @@ def plot(
 
     if what not in PLOTS:
         raise usage(f"unknown plot {what!r}; choose {' or '.join(PLOTS)}")
+    require("plots")  # before any work: without the extra, one line and exit 2
     plots.check_suffix(out_file)
     corpus = _corpus()
     title_end = _criteria(start, end, actor)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -152,52 +152,27 @@ def versions(
     cache_dir: CacheOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """The data versions on the server, which of them are cached, and the bundled one."""
-    from usc_events.releases.download import cached_versions, fetch_index
-    from usc_events.releases.make import version_key
-    from usc_events.settings import data_url
+    """The data versions: the bundled one, the cached ones and those of the release host."""
+    from usc_events.releases.versions import list_versions
 
-    index, stale = fetch_index(url, cache_dir)
-    cached = {c.version: c for c in cached_versions(cache_dir)}
-    bundled = _bundled_version()
-    rows: list[dict[str, Any]] = []
-    for version in sorted(index["versions"], key=version_key, reverse=True):
-        entry = index["versions"][version]
-        here = cached.get(version)
-        rows.append({
-            "version": version,
-            "schema_version": entry.get("schema_version"),
-            "created": entry.get("created"),
-            "latest": version == index.get("latest"),
-            "cached": here is not None and here.problem is None,
-            "bundled": version == bundled,
-        })
+    listing = list_versions(url, cache_dir)
     if as_json:
-        out.print_json(json.dumps({"source": data_url(url), "stale": stale,
-                                   "latest": index.get("latest"), "bundled": bundled,
-                                   "versions": rows}))
+        out.print_json(json.dumps({"source": listing.source, "stale": listing.stale,
+                                   "latest": listing.latest, "bundled": listing.bundled,
+                                   "notes": listing.notes, "versions": listing.versions}))
         return
-    if stale:
-        err.print(f"warning: cannot reach {data_url(url)}; showing the index cached by the last "
-                  "download", highlight=False, markup=False)
-    listing = Table(title=f"Data versions at {data_url(url)}")
+    for note in listing.notes:
+        err.print(f"{'warning' if listing.source else 'note'}: {note}", highlight=False,
+                  markup=False)
+    where = f"at {listing.source}" if listing.source else "here (no release host configured)"
+    table = Table(title=f"Data versions {where}")
     for column in ("version", "schema", "created", ""):
-        listing.add_column(column)
-    for row in rows:
-        notes = [name for name in ("latest", "cached", "bundled") if row[name]]
-        listing.add_row(row["version"], row["schema_version"] or "?", row["created"] or "?",
-                        ", ".join(notes))
-    out.print(listing)
-
-
-def _bundled_version() -> str | None:
-    from usc_events.errors import TableCorrupt
-    from usc_events.releases.versions import manifest
-
-    try:
-        return str(manifest()["dataset_version"])
-    except TableCorrupt:
-        return None
+        table.add_column(column)
+    for row in listing.versions:
+        marks = [name for name in ("latest", "cached", "bundled") if row[name]]
+        table.add_row(row["version"], row["schema_version"] or "—", row["created"] or "—",
+                      ", ".join(marks))
+    out.print(table)
 
 
 cache_app = typer.Typer(help="List or clear the downloaded data versions.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from usc_events.extras import require
 from usc_events.query import selections
 from usc_events.query.engine import ROLE_RANK
 from usc_events.query.lookup import Found, actor_ids
@@ -122,6 +123,7 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
 def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool = False,
             actor: str | Sequence[str] | None = None) -> nx.Graph:
     """Who met whom, as a networkx graph (see :meth:`Corpus.network`)."""
+    require("network")
     import networkx as nx
 
     rows = selections.meetings(engine, actor, start=start, end=end, within=within,

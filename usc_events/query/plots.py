@@ -2,7 +2,9 @@
 
 Both functions take what the query helpers return (as Arrow) and write an image
 file; the format follows the file's suffix (``.png``, ``.svg``, ``.pdf``). They use
-matplotlib's non-interactive Agg backend, so they work without a display.
+matplotlib's non-interactive Agg backend, so they work without a display. They need
+the ``plots`` extra (matplotlib and networkx): without it they raise
+:class:`~usc_events.errors.MissingExtra`, which says so.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from usc_events.extras import require
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,6 +41,7 @@ def check_suffix(path: Path) -> None:
 
 
 def _pyplot() -> Any:
+    require("plots")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -198,6 +203,7 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     rows = events.to_pylist()
     if not rows:
         raise ValueError("nothing to plot: the timeline is empty")
+    require("plots")
     plt = _pyplot()
     import matplotlib.dates
     from matplotlib.lines import Line2D
@@ -279,6 +285,7 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     check_suffix(out)
     if graph.number_of_nodes() == 0:
         raise ValueError("nothing to plot: no meeting matches")
+    require("plots")
     plt = _pyplot()
     import networkx as nx
     from matplotlib.lines import Line2D

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from usc_events.extras import require
 from usc_events.schema.models import TABLE_MODELS, Record
 from usc_events.schema.types import Derived, ForeignKey, WrittenAs
 from usc_events.schema.vocabularies import RecordType
@@ -177,6 +178,7 @@ def arrow_schema(table: str) -> pa.Schema:
 
 def pandera_schema(table: str) -> pa_schema.DataFrameSchema:
     """The pandera schema of ``table`` as :func:`usc_events.load` returns it with pandas."""
+    require("pandera")
     import pandas as pd
     import pandera.pandas as pdr
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from usc_events._files import write_files_into
+from usc_events.extras import Feature, require
 from usc_events.schema.columns import Column, columns, model
 from usc_events.store.formats.dyads import write_cameo_dyads, write_cameo_dyads_tsv
 from usc_events.store.formats.plover import write_plover
@@ -291,6 +292,11 @@ WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
     "popolo": write_popolo,
 }
 
+#: The formats that need an optional extra (see :mod:`usc_events.extras`), checked before
+#: anything is written.
+NEEDS: dict[str, Feature] = {"plover": "formats", "cameo-dyads": "formats",
+                             "cameo-dyads-tsv": "formats"}
+
 
 def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path]:
     """Write ``tables`` in format ``fmt`` into ``out_dir``; return the files written.
@@ -309,9 +315,13 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path
     ------
     ValueError
         For an unknown format, or an ``out_dir`` that is an existing file.
+    usc_events.errors.MissingExtra
+        For a format whose extra is not installed (nothing is written).
     """
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
+    if fmt in NEEDS:
+        require(NEEDS[fmt])
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir}: exists and is not a folder")
     return write_files_into(out_dir, lambda staging: WRITERS[fmt](tables, staging))

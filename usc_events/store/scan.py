@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from usc_events.extras import require
 from usc_events.schema.names import TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
@@ -182,6 +183,7 @@ def scan(
                           partitioning=_partitioning() if partitioned else None)
     files = str(source / "**" / "*.parquet") if source.is_dir() else str(source)
     if backend == "polars":
+        require("polars")
         import polars as pl
 
         if partitioned:

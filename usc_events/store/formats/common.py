@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from usc_events.extras import require
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -30,11 +32,9 @@ def alpha3(country: str | None) -> str | None:
     """The ISO 3166-1 alpha-3 code of an alpha-2 code (``"CN"`` → ``"CHN"``)."""
     if country is None:
         return None
-    try:
-        import pycountry
-    except ImportError:  # pragma: no cover - an install without the formats extra
-        raise ImportError("the event-data exports need pycountry: "
-                          "pip install 'usc-events[formats]'") from None
+    require("formats")
+    import pycountry
+
     found = pycountry.countries.get(alpha_2=country)
     return str(found.alpha_3) if found is not None else None
 
