@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from usc_events.cli.console import err, out
+from usc_events.cli.console import err, out, speak_cli
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.releases import register as register_release_commands
@@ -159,6 +159,6 @@ def main() -> None:
         )
         sys.exit(1)
     except (UscEventsError, ValueError) as error:
-        err.print(f"error: {error}", highlight=False, markup=False)
+        err.print(f"error: {speak_cli(error)}", highlight=False, markup=False)
         sys.exit(1)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from usc_events.query import selections
 from usc_events.query.engine import ROLE_RANK
-from usc_events.query.lookup import Found, actor_ids
+from usc_events.query.lookup import Found, actor_ids, check_value, record
 from usc_events.query.sentences import sentence_around
 from usc_events.query.windows import Window
 
@@ -58,8 +58,12 @@ def citations(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
     """, {"wanted": wanted})
 
 
-def related(engine: Engine, found: Found) -> dict[str, pa.Table]:
-    """What ``found`` connects to: one table per relation (see :meth:`Corpus.related`)."""
+def related(engine: Engine, found: Found | str, table: str | None = None
+            ) -> dict[str, pa.Table]:
+    """What ``found`` (a record, its id or an actor's name) connects to: one table per
+    relation (see :meth:`Corpus.related`)."""
+    if not isinstance(found, Found):
+        found = record(engine, found, table)
     rid = found.record_id
     if found.table == "actors":
         return {"meetings": selections.meetings(engine, rid),
@@ -76,12 +80,11 @@ def related(engine: Engine, found: Found) -> dict[str, pa.Table]:
 
 def timeline(engine: Engine, *, start: Day = None, end: Day = None,
              actor: str | Sequence[str] | None = None, within: bool = False,
-             kinds: Sequence[str] = TIMELINE_KINDS) -> pa.Table:
+             kinds: str | Sequence[str] = TIMELINE_KINDS) -> pa.Table:
     """Meetings, statements and positions in date order (see :meth:`Corpus.timeline`)."""
-    unknown = [k for k in kinds if k not in TIMELINE_KINDS]
-    if unknown:
-        raise ValueError(f"unknown timeline kind {unknown[0]!r}; "
-                         "choose meeting, statement or position")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    for kind in kinds:
+        check_value("kinds", kind, TIMELINE_KINDS, "a kind of timeline record")
     ids = actor_ids(engine, actor)
     window = Window.of(start, end, within)
     sql = f"""

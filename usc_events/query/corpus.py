@@ -225,7 +225,8 @@ class Corpus(Generic[FrameT]):
     # --- meetings, statements and positions --------------------------------------------------
 
     def meetings(self, actors: str | Sequence[str] | None = None, *, start: Day = None,
-                 end: Day = None, within: bool = False, match: str = "all") -> FrameT:
+                 end: Day = None, within: bool = False, match: str = "all",
+                 kind: str | None = None) -> FrameT:
         """Meetings, with their participants as lists, optionally filtered.
 
         Parameters
@@ -239,20 +240,33 @@ class Corpus(Generic[FrameT]):
         match:
             ``"all"`` (default): meetings in which every actor given took part;
             ``"any"``: meetings in which at least one did.
+        kind:
+            Only meetings of this kind (``meeting``, ``phone_call``, ``visit``, ``ceremony``).
 
         Returns
         -------
         The meeting columns, then ``participants`` (actor ids) and
         ``participant_names``, sorted by date.
+
+        Raises
+        ------
+        InvalidValue
+            ``match`` or ``kind`` is not one of its allowed values (the message names them).
+        NotFound, Ambiguous
+            An actor that no actor, or several, answer to.
         """
         return self._frame(selections.meetings(self._engine, actors, start=start, end=end,
-                                               within=within, match=match))
+                                               within=within, match=match, kind=kind))
 
     def statements(self, speaker: str | Sequence[str] | None = None, *,
                    topic: str | None = None, kind: str | None = None,
                    meeting: str | None = None, start: Day = None, end: Day = None,
-                   within: bool = False) -> FrameT:
+                   within: bool = False, channel: str | None = None) -> FrameT:
         """Statements by speaker, about a topic, of a kind, at a meeting, in a window.
+
+        ``speaker`` takes ids, names or aliases; ``topic`` an id or a label; ``meeting``
+        an id or a title; ``kind`` (``direct_quote``, ``paraphrase``) and ``channel``
+        values of their vocabularies (see the codebook).
 
         Returns
         -------
@@ -260,21 +274,35 @@ class Corpus(Generic[FrameT]):
         ``meeting_title`` and ``audience`` (the names of the meeting's other
         participants: to whom it was said, where the sources tie it to a meeting),
         sorted by date (undated statements last).
+
+        Raises
+        ------
+        InvalidValue
+            ``kind`` or ``channel`` is not a value of its vocabulary.
+        NotFound
+            No speaker, topic or meeting matches; the message suggests the closest.
         """
         return self._frame(selections.statements(
             self._engine, speaker, topic=topic, kind=kind, meeting=meeting, start=start,
-            end=end, within=within))
+            end=end, within=within, channel=channel))
 
     def positions(self, actor: str | Sequence[str] | None = None, *,
-                  topic: str | None = None, status: str | None = None) -> FrameT:
-        """Positions by actor(s) and/or on a topic.
+                  topic: str | None = None, status: str | None = None,
+                  stance: str | None = None) -> FrameT:
+        """Positions by actor(s), on a topic, of a status and a stance.
 
         Returns
         -------
         The position columns, then ``actor_name`` and ``topic_label``.
+
+        Raises
+        ------
+        InvalidValue
+            ``status`` or ``stance`` is not a value of its vocabulary, e.g.
+            ``positions(status="predicted")``; the message lists the allowed values.
         """
         return self._frame(selections.positions(self._engine, actor, topic=topic,
-                                                status=status))
+                                                status=status, stance=stance))
 
     def stance_matrix(self, actors: Sequence[str] | None = None,
                       topics: Sequence[str] | None = None) -> FrameT:
@@ -346,14 +374,17 @@ class Corpus(Generic[FrameT]):
         found = self.record(record, table)
         return self._frame(connections.citations(self._engine, [(found.table, found.record_id)]))
 
-    def related(self, found: Found) -> dict[str, pa.Table]:
+    def related(self, found: Found | str, table: str | None = None) -> dict[str, pa.Table]:
         """What a record connects to, as Arrow tables whatever the backend (for display).
+
+        ``found`` is a record (as :meth:`record` returns it), a record id or an actor's
+        name; ``table`` names the record's table when its id exists in several.
 
         An actor's ``meetings``, ``statements`` and ``positions``; a meeting's
         ``participants`` and ``statements``; a topic's ``statements`` and ``positions``;
         nothing for the other tables.
         """
-        return connections.related(self._engine, found)
+        return connections.related(self._engine, found, table)
 
     # --- search, timeline and network ----------------------------------------------------------
 
@@ -371,7 +402,7 @@ class Corpus(Generic[FrameT]):
 
     def timeline(self, *, start: Day = None, end: Day = None,
                  actor: str | Sequence[str] | None = None, within: bool = False,
-                 kinds: Sequence[str] = TIMELINE_KINDS) -> FrameT:
+                 kinds: str | Sequence[str] = TIMELINE_KINDS) -> FrameT:
         """Meetings, statements and positions in date order, intervals kept as intervals.
 
         Parameters
