@@ -109,6 +109,17 @@ class UsageProblem(UscEventsError):
     """A command was given something it cannot check (exit code 2)."""
 
 
+class ExportTargetExists(UsageProblem):
+    """An export's target exists and replacing it was not asked for (exit code 2).
+
+    ``reason`` says which target; the message adds how to replace it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; pass force=True to replace it")
+
+
 class NotFound(UscEventsError, LookupError):
     """Nothing in the corpus matches what was asked for (the message says what is close).
 
