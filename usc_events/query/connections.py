@@ -123,25 +123,51 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
 
 
 def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool = False,
-            actor: str | Sequence[str] | None = None) -> nx.Graph:
-    """Who met whom, as a networkx graph (see :meth:`Corpus.network`)."""
+            actor: str | Sequence[str] | None = None,
+            organizations: bool = False) -> nx.Graph:
+    """Who met whom, and who belongs to whom, as a networkx graph (see :meth:`Corpus.network`).
+
+    A pair linked by a role (a person and the organisation he holds a post in) is joined by
+    a membership edge and never by a meeting edge, even where both took part in one
+    meeting: a person did not meet his own government or delegation.
+    """
     import networkx as nx
 
     rows = selections.meetings(engine, actor, start=start, end=end, within=within,
                                match="any")
     graph = nx.Graph()
     actors = {a["actor_id"]: a for a in engine.rows("actors")}
+    roles: dict[frozenset[str], list[dict[str, str]]] = {}
+    for role in engine.rows("roles", ["role_id", "actor_id", "organization_id", "title"]):
+        roles.setdefault(frozenset((role["actor_id"], role["organization_id"])), []).append(role)
+    together: dict[frozenset[str], list[str]] = {}  # a member and his organisation's meetings
+
+    def add_node(actor_id: str) -> None:
+        a = actors[actor_id]
+        graph.add_node(actor_id, name=a["name"], kind=a["kind"], country=a["country"])
+
     for meeting in rows.select(["meeting_id", "participants"]).to_pylist():
-        people = meeting["participants"]
+        people, meeting_id = meeting["participants"], meeting["meeting_id"]
         for person in people:
-            a = actors[person]
-            graph.add_node(person, name=a["name"], kind=a["kind"], country=a["country"])
+            add_node(person)
         for i, left in enumerate(people):
             for right in people[i + 1:]:
-                if graph.has_edge(left, right):
+                if frozenset((left, right)) in roles:
+                    together.setdefault(frozenset((left, right)), []).append(meeting_id)
+                elif graph.has_edge(left, right):
                     edge = graph.edges[left, right]
                     edge["weight"] += 1
-                    edge["meetings"] = sorted([*edge["meetings"], meeting["meeting_id"]])
+                    edge["meetings"] = sorted([*edge["meetings"], meeting_id])
                 else:
-                    graph.add_edge(left, right, weight=1, meetings=[meeting["meeting_id"]])
+                    graph.add_edge(left, right, relation="meeting", weight=1,
+                                   meetings=[meeting_id])
+    for pair, held in sorted(roles.items(), key=lambda item: sorted(item[0])):
+        holder, organization = held[0]["actor_id"], held[0]["organization_id"]
+        if holder not in graph or (organization not in graph and not organizations):
+            continue
+        add_node(organization)
+        graph.add_edge(holder, organization, relation="membership", member=holder,
+                       roles=sorted(r["role_id"] for r in held),
+                       titles=sorted({r["title"] for r in held}),
+                       meetings=sorted(together.get(pair, [])))
     return graph

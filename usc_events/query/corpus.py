@@ -425,13 +425,24 @@ class Corpus(Generic[FrameT]):
                                                 actor=actor, within=within, kinds=kinds))
 
     def network(self, *, start: Day = None, end: Day = None, within: bool = False,
-                actor: str | Sequence[str] | None = None) -> nx.Graph:
+                actor: str | Sequence[str] | None = None,
+                organizations: bool = False) -> nx.Graph:
         """Who met whom: a networkx graph of the actors who took part in meetings.
 
-        Nodes are actor ids with ``name``, ``kind`` and ``country`` attributes; an
-        edge joins two actors who took part in the same meeting, with ``weight``
-        the number of such meetings and ``meetings`` their ids (sorted).
+        Nodes are actor ids with ``name``, ``kind`` and ``country`` attributes. Each
+        edge has a ``relation``:
+
+        - ``"meeting"``: the two took part in the same meeting; ``weight`` is the
+          number of such meetings and ``meetings`` their ids (sorted).
+        - ``"membership"``: one (``member``) holds a post in the other (the roles
+          table); ``roles`` and ``titles`` say which, ``meetings`` lists the meetings
+          both took part in. A person and an organisation he holds a post in are never
+          joined by a meeting edge: he did not meet his own government or delegation.
+
         ``actor`` keeps only meetings in which that actor (or any of those) took part.
+        ``organizations=True`` adds the organisations the participants hold posts in,
+        joined to them by membership edges, even where the organisation took part in
+        none of the meetings.
         """
         return connections.network(self._engine, start=start, end=end, within=within,
-                                   actor=actor)
+                                   actor=actor, organizations=organizations)
