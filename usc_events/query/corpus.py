@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
-from usc_events.query import connections, lookup, selections
+from usc_events.query import connections, frames, lookup, selections
 from usc_events.query.connections import TIMELINE_KINDS
 from usc_events.query.engine import Engine
 from usc_events.query.lookup import Found
@@ -150,9 +150,43 @@ class Corpus(Generic[FrameT]):
         rows = sum(t.num_rows for t in self.tables.values())
         return f"<Corpus {self.version}: {len(self.tables)} tables, {rows} rows, {self.backend}>"
 
+    def _repr_html_(self) -> str:
+        """The corpus as Jupyter shows it: its version, backend and tables with their rows."""
+        import html
+
+        rows = "".join(f"<tr><td><code>{html.escape(name)}</code></td>"
+                       f"<td style='text-align:right'>{data.num_rows}</td></tr>"
+                       for name, data in self.tables.items())
+        return (f"<div><strong>usc-events corpus</strong>, data version "
+                f"{html.escape(self.version)}, results as {html.escape(self.backend)}"
+                f"<table><thead><tr><th>table</th><th>rows</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
     def _frame(self, data: pa.Table) -> FrameT:
         # The one conversion from Arrow: every helper's result passes here.
         return cast("FrameT", to_backend(data, self.backend))
+
+    def _sourced(self, data: pa.Table, table: str, sources: bool) -> FrameT:
+        return self._frame(frames.with_sources(self._engine, data, table) if sources else data)
+
+    def frame(self, table: str) -> FrameT:
+        """A tidy frame: every record of ``table`` with names, titles, dates and sources.
+
+        ``table`` is one whose records evidence supports. Meetings, statements and
+        positions come as their helpers give them, roles and participants with names;
+        then the sources as list columns: ``document_ids``, ``outlets``, ``document_urls``
+        (one item per supporting document), ``attributions``, ``reference_ids`` and
+        ``reference_urls`` (see :data:`usc_events.query.frames.SOURCE_COLUMNS`).
+
+        Examples
+        --------
+        >>> import usc_events
+        >>> frame = usc_events.open().frame("statements")
+        >>> han = frame[frame.speaker_name == "Han Zheng"]
+        >>> sorted(set(han.outlets.explode().dropna()))[:2]
+        ['Azernews', 'USLive']
+        """
+        return self._frame(frames.frame(self._engine, table))
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -226,7 +260,7 @@ class Corpus(Generic[FrameT]):
 
     def meetings(self, actors: str | Sequence[str] | None = None, *, start: Day = None,
                  end: Day = None, within: bool = False, match: str = "all",
-                 kind: str | None = None) -> FrameT:
+                 kind: str | None = None, with_sources: bool = False) -> FrameT:
         """Meetings, with their participants as lists, optionally filtered.
 
         Parameters
@@ -242,6 +276,8 @@ class Corpus(Generic[FrameT]):
             ``"any"``: meetings in which at least one did.
         kind:
             Only meetings of this kind (``meeting``, ``phone_call``, ``visit``, ``ceremony``).
+        with_sources:
+            Add each meeting's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
@@ -255,18 +291,21 @@ class Corpus(Generic[FrameT]):
         NotFound, Ambiguous
             An actor that no actor, or several, answer to.
         """
-        return self._frame(selections.meetings(self._engine, actors, start=start, end=end,
-                                               within=within, match=match, kind=kind))
+        return self._sourced(selections.meetings(
+            self._engine, actors, start=start, end=end, within=within, match=match,
+            kind=kind), "meetings", with_sources)
 
     def statements(self, speaker: str | Sequence[str] | None = None, *,
                    topic: str | None = None, kind: str | None = None,
                    meeting: str | None = None, start: Day = None, end: Day = None,
-                   within: bool = False, channel: str | None = None) -> FrameT:
+                   within: bool = False, channel: str | None = None,
+                   with_sources: bool = False) -> FrameT:
         """Statements by speaker, about a topic, of a kind, at a meeting, in a window.
 
         ``speaker`` takes ids, names or aliases; ``topic`` an id or a label; ``meeting``
         an id or a title; ``kind`` (``direct_quote``, ``paraphrase``) and ``channel``
-        values of their vocabularies (see the codebook).
+        values of their vocabularies (see the codebook). ``with_sources`` adds each
+        statement's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
@@ -282,14 +321,16 @@ class Corpus(Generic[FrameT]):
         NotFound
             No speaker, topic or meeting matches; the message suggests the closest.
         """
-        return self._frame(selections.statements(
+        return self._sourced(selections.statements(
             self._engine, speaker, topic=topic, kind=kind, meeting=meeting, start=start,
-            end=end, within=within, channel=channel))
+            end=end, within=within, channel=channel), "statements", with_sources)
 
     def positions(self, actor: str | Sequence[str] | None = None, *,
                   topic: str | None = None, status: str | None = None,
-                  stance: str | None = None) -> FrameT:
+                  stance: str | None = None, with_sources: bool = False) -> FrameT:
         """Positions by actor(s), on a topic, of a status and a stance.
+
+        ``with_sources`` adds each position's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
@@ -301,8 +342,9 @@ class Corpus(Generic[FrameT]):
             ``status`` or ``stance`` is not a value of its vocabulary, e.g.
             ``positions(status="predicted")``; the message lists the allowed values.
         """
-        return self._frame(selections.positions(self._engine, actor, topic=topic,
-                                                status=status, stance=stance))
+        return self._sourced(selections.positions(
+            self._engine, actor, topic=topic, status=status, stance=stance), "positions",
+            with_sources)
 
     def stance_matrix(self, actors: Sequence[str] | None = None,
                       topics: Sequence[str] | None = None) -> FrameT:
