@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from usc_events.cli.cite import register as register_cite_command
 from usc_events.cli.console import err, out, speak_cli
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
@@ -142,6 +143,7 @@ def _interval(earliest: Any, latest: Any) -> str:
 
 register_release_commands(app)
 register_query_commands(app)
+register_cite_command(app)
 register_contrib_commands(app)
 
 
