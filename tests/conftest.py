@@ -6,6 +6,8 @@ each rule can be broken in one place and the exact message checked.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,13 @@ def edit(name: str, old: str, new: str, count: int = 1) -> dict[str, str | None]
 def corpus_root(tmp_path: Path) -> Path:
     write_corpus(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The usual umask, 022, for a test that checks the modes files get (then restored)."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)

@@ -65,10 +65,10 @@ def test_sql_prints_a_table() -> None:
 
 
 def test_export_sqlite_declares_and_keeps_its_keys(tmp_path: Path) -> None:
-    result = _cli("export", "--format", "sqlite", "--out", str(tmp_path / "db"))
+    result = _cli("export", "--format", "sqlite", "--out", str(tmp_path / "db" / "x.sqlite"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Wrote 1 file to ")
-    connection = sqlite3.connect(tmp_path / "db" / "usc_events.sqlite")
+    assert result.stdout == f"Wrote 1 file: {tmp_path / 'db' / 'x.sqlite'}\n"
+    connection = sqlite3.connect(tmp_path / "db" / "x.sqlite")
     connection.execute("PRAGMA foreign_keys=ON")
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -14,6 +18,7 @@ from conftest import write_corpus
 
 import usc_events
 from usc_events.build.builder import build
+from usc_events.errors import ExportTargetExists
 from usc_events.query.corpus import Corpus
 from usc_events.schema.columns import columns, model
 from usc_events.store.export import export, link_tables
@@ -29,8 +34,9 @@ def shipped() -> Corpus:
 
 @pytest.fixture(scope="module")
 def sqlite_file(shipped: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sqlite")
+    out = tmp_path_factory.mktemp("sqlite") / "usc_events.sqlite"
     (path,) = export(shipped.tables, "sqlite", out)
+    assert path == out
     return path
 
 
@@ -85,7 +91,7 @@ def test_the_sqlite_schema_says_why_evidence_has_no_record_key(sqlite_file: Path
 
 
 def test_the_duckdb_export_is_queried_with_its_keys(shipped: Corpus, tmp_path: Path) -> None:
-    (path,) = export(shipped.tables, "duckdb", tmp_path)
+    (path,) = export(shipped.tables, "duckdb", tmp_path / "corpus.duckdb")
     connection = duckdb.connect(str(path), read_only=True)
     met = connection.sql("""
         select p.actor_id from meeting_participants p join meetings m using (meeting_id)
@@ -138,7 +144,7 @@ def test_csv_json_and_parquet_keep_every_row(shipped: Corpus, tmp_path: Path) ->
 def test_the_test_corpus_exports_with_its_keys_holding(tmp_path: Path) -> None:
     write(build(write_corpus(tmp_path)), tmp_path / "built")
     corpus = Corpus.from_folder(tmp_path / "built", backend="arrow")
-    (path,) = export(corpus.tables, "sqlite", tmp_path / "out")
+    (path,) = export(corpus.tables, "sqlite", tmp_path / "out" / "test.sqlite")
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA foreign_keys=ON")
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -158,3 +164,93 @@ def test_bad_format_or_target_leaves_nothing_behind(shipped: Corpus, tmp_path: P
     with pytest.raises(KeyError):
         export(broken, "csv", tmp_path / "partial")
     assert list((tmp_path / "partial").iterdir()) == []
+
+
+# --- targets: a file for a database, a folder for the rest; nothing replaced unasked -------
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
+@pytest.mark.usefixtures("usual_umask")
+def test_a_database_export_is_the_file_out_names(shipped: Corpus, tmp_path: Path,
+                                                  fmt: str) -> None:
+    target = tmp_path / "nested" / f"x.{fmt}"
+    assert export(shipped.tables, fmt, target) == [target]
+    assert target.is_file() and _mode(target) == 0o644
+    assert sorted(p.name for p in target.parent.iterdir()) == [f"x.{fmt}"]
+    before = target.read_bytes()
+    with pytest.raises(ExportTargetExists, match=rf"^{re.escape(str(target))}: the file exists; "
+                                                 r"pass force=True to replace it$"):
+        export(shipped.tables, fmt, target)
+    assert target.read_bytes() == before
+    assert export(shipped.tables, fmt, target, force=True) == [target]
+    assert sorted(p.name for p in target.parent.iterdir()) == [f"x.{fmt}"]
+    with pytest.raises(ValueError, match=r"is a folder; the .* export is one file: name it"):
+        export(shipped.tables, fmt, tmp_path, force=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "plover", "cameo-dyads", "popolo"])
+@pytest.mark.usefixtures("usual_umask")
+def test_a_folder_export_refuses_a_folder_that_holds_files(shipped: Corpus, tmp_path: Path,
+                                                           fmt: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()  # an empty folder is no export to lose
+    written = export(shipped.tables, fmt, out)
+    assert written and all(p.parent == out and _mode(p) == 0o644 for p in written)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(ExportTargetExists, match="the folder exists and is not empty"):
+        export(shipped.tables, fmt, out)
+    mine = out / "notes.txt"
+    mine.write_text("mine")
+    assert export(shipped.tables, fmt, out, force=True) == written
+    assert mine.read_text() == "mine"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p != mine} == before
+
+
+def test_exports_follow_the_umask(shipped: Corpus, tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        (database,) = export(shipped.tables, "sqlite", tmp_path / "db.sqlite")
+        written = export(shipped.tables, "csv", tmp_path / "csv")
+    finally:
+        os.umask(old)
+    assert _mode(database) == 0o640
+    assert {_mode(p) for p in written} == {0o640}
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "usc_events.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_the_export_command_refuses_an_existing_target_without_force(tmp_path: Path) -> None:
+    database = tmp_path / "x.sqlite"
+    first = _cli("export", "--format", "sqlite", "--out", str(database), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == f"Wrote 1 file: {database}\n"
+    assert database.is_file() and _mode(database) == 0o644
+    again = _cli("export", "--format", "sqlite", "--out", str(database), cwd=tmp_path)
+    assert again.returncode == 2
+    assert again.stderr == (f"error: {database}: the file exists; nothing was written "
+                            "(add --force to replace it)\n")
+    assert again.stdout == ""
+    forced = _cli("export", "--format", "sqlite", "--out", str(database), "--force",
+                  cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.sqlite"]
+    folder = _cli("export", "--format", "duckdb", "--out", str(tmp_path), cwd=tmp_path)
+    assert folder.returncode == 2
+    [line] = folder.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path}: is a folder; the duckdb export is one file")
+    csv_out = tmp_path / "csv"
+    assert _cli("export", "--format", "csv", "--out", str(csv_out), cwd=tmp_path).returncode == 0
+    refused = _cli("export", "--format", "csv", "--out", str(csv_out), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr == (f"error: {csv_out}: the folder exists and is not empty; nothing "
+                              "was written (add --force to replace it)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv", "x.sqlite"]

@@ -92,3 +92,22 @@ def test_nothing_to_draw_or_a_bad_suffix_is_refused(corpus: Corpus, tmp_path: Pa
     with pytest.raises(ValueError, match=r"unsupported image format '\.txt'"):
         plots.network(corpus.network(), tmp_path / "n.txt")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("usual_umask")
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_plot_files_get_the_umask_like_every_file(corpus: Corpus, tmp_path: Path,
+                                                  suffix: str) -> None:
+    import os
+
+    timeline = plots.timeline(corpus.timeline(), tmp_path / f"timeline{suffix}")
+    network = plots.network(corpus.network(), tmp_path / f"network{suffix}")
+    assert {p.stat().st_mode & 0o777 for p in (timeline, network)} == {0o644}
+    old = os.umask(0o077)
+    try:
+        private = plots.network(corpus.network(), tmp_path / f"private{suffix}")
+    finally:
+        os.umask(old)
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}{suffix}" for n in ("network", "private", "timeline"))

@@ -175,7 +175,8 @@ def test_a_topic_resolves_by_label_and_an_unknown_one_suggests(corpus: Corpus) -
 
 
 def test_an_unknown_statement_kind_is_refused(corpus: Corpus) -> None:
-    with pytest.raises(ValueError, match="unknown statement kind 'quote'; choose direct_quote"):
+    with pytest.raises(ValueError, match=r"^kind='quote' is not a statement kind; choose one of "
+                                         r"direct_quote, paraphrase; did you mean 'direct_quote'\?$"):
         corpus.statements(kind="quote")
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from usc_events._version import __version__
 
 if TYPE_CHECKING:
+    from usc_events.query.cite import cite as cite
     from usc_events.query.corpus import Corpus as Corpus
     from usc_events.query.corpus import open_corpus as open  # noqa: F401 (the public name)
     from usc_events.releases.diff import diff as diff
@@ -37,6 +38,7 @@ _ENTRY_POINTS: dict[str, tuple[str, str]] = {
     "TableName": ("usc_events.schema.names", "TableName"),
     "Backend": ("usc_events.store.backends", "Backend"),
     "Corpus": ("usc_events.query.corpus", "Corpus"),
+    "cite": ("usc_events.query.cite", "cite"),
     "diff": ("usc_events.releases.diff", "diff"),
     "download": ("usc_events.releases.download", "download"),
     "load": ("usc_events.releases.versions", "load"),

@@ -10,6 +10,7 @@ catches all that the library raises on purpose.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,8 +124,55 @@ class MissingExtra(UsageProblem, ImportError):
         self.feature, self.extra, self.missing = feature, extra, missing
 
 
+class ExportTargetExists(UsageProblem):
+    """An export's target exists and replacing it was not asked for (exit code 2).
+
+    ``reason`` says which target; the message adds how to replace it.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; pass force=True to replace it")
+
+
 class NotFound(UscEventsError, LookupError):
-    """Nothing in the corpus matches what was asked for (the message says what is close)."""
+    """Nothing in the corpus matches what was asked for (the message says what is close).
+
+    ``reason`` is the message without advice; ``search`` is the text that found nothing,
+    when looking for it in the whole corpus may help: the message then advises
+    ``corpus.search(...)``, and the command line its own ``usc-events search``.
+    """
+
+    def __init__(self, reason: str, *, search: str | None = None) -> None:
+        self.reason = reason
+        self.search = search
+        advice = f"; look for it with corpus.search({search!r})" if search else ""
+        super().__init__(reason + advice)
+
+
+class InvalidValue(UscEventsError, ValueError):
+    """An argument's value is not one of its vocabulary's; the message names the argument,
+    the value, the allowed values and the closest of them."""
+
+    def __init__(self, argument: str, value: object, allowed: Iterable[str], what: str) -> None:
+        from usc_events.matching import closest, did_you_mean
+
+        self.argument = argument
+        self.value = value
+        self.allowed = tuple(allowed)
+        self.what = what
+        self.hint = None
+        if isinstance(value, str):
+            # A value that is a word of an allowed one ("quote" of "direct_quote") first.
+            wanted = value.casefold().replace("-", "_").replace(" ", "_")
+            worded = [a for a in self.allowed if wanted and wanted in a.casefold().split("_")]
+            self.hint = did_you_mean([*worded, *closest(value, self.allowed)][:3])
+        super().__init__(self.explain(f"{argument}={value!r}"))
+
+    def explain(self, given: str) -> str:
+        """The message, the value shown as ``given`` (``status='x'``, ``--kind x``)."""
+        return (f"{given} is not {self.what}; choose one of {', '.join(self.allowed)}"
+                + (f"; {self.hint}" if self.hint else ""))
 
 
 class Ambiguous(UscEventsError, LookupError):

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from usc_events.cli.console import err, out
+from usc_events.cli.cite import register as register_cite_command
+from usc_events.cli.console import err, out, speak_cli
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.releases import register as register_release_commands
@@ -143,6 +144,7 @@ def _interval(earliest: Any, latest: Any) -> str:
 
 register_release_commands(app)
 register_query_commands(app)
+register_cite_command(app)
 register_contrib_commands(app)
 
 
@@ -163,6 +165,6 @@ def main() -> None:
         err.print(f"error: {error}", highlight=False, markup=False)
         sys.exit(2)
     except (UscEventsError, ValueError) as error:
-        err.print(f"error: {error}", highlight=False, markup=False)
+        err.print(f"error: {speak_cli(error)}", highlight=False, markup=False)
         sys.exit(1)
 

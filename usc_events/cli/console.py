@@ -9,9 +9,12 @@ take over the terminal. Usage errors go through :func:`usage`: one line, exit co
 from __future__ import annotations
 
 import re
+import shlex
 
 import typer
 from rich.console import Console
+
+from usc_events.errors import InvalidValue, NotFound
 
 #: Standard output and standard error; no markup, emoji or highlighting is applied
 #: to what is printed unless a caller asks for markup of its own.
@@ -49,3 +52,18 @@ def failure(message: str, code: int = 1) -> typer.Exit:
     """Print a failure (nothing found, invalid data) on one line; the caller raises the exit."""
     err.print(plain(message), markup=False)
     return typer.Exit(code)
+
+
+#: The command-line option of each Python argument whose name differs from it.
+OPTION_OF = {"kinds": "--kind", "start": "--from", "end": "--to"}
+
+
+def speak_cli(error: Exception) -> str:
+    """``error``'s message as the command line says it: its options and commands, not the
+    Python API's arguments and methods."""
+    if isinstance(error, NotFound) and error.search:
+        return f"{error.reason}; try: usc-events search {shlex.quote(error.search)}"
+    if isinstance(error, InvalidValue):
+        option = OPTION_OF.get(error.argument, f"--{error.argument.replace('_', '-')}")
+        return error.explain(f"{option} {error.value!r}")
+    return str(error)

@@ -243,25 +243,40 @@ def sql(
 
 def export(
     fmt: Annotated[str, typer.Option(
-        "--format", help="csv, json, parquet, sqlite or duckdb.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="The folder to write into.")],
+        "--format", help="csv, json, parquet, sqlite, duckdb, plover, cameo-dyads, "
+        "cameo-dyads-tsv or popolo.")],
+    out_path: Annotated[Path, typer.Option(
+        "--out", help="The database file for sqlite and duckdb (e.g. usc_events.sqlite); "
+        "the folder to write into for the other formats.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing file, or the files of the same names in a "
+        "folder that is not empty.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Export every table as CSV, JSON, Parquet, or one SQLite or DuckDB database."""
+    """Export every table as CSV, JSON, Parquet, an event-data format, or one SQLite or
+    DuckDB database file."""
+    from usc_events.errors import ExportTargetExists
     from usc_events.store.export import FORMATS, export
 
     if fmt not in FORMATS:
         raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
     tables = _corpus().tables
     try:
-        written = export(tables, fmt, out_dir)
+        written = export(tables, fmt, out_path, force=force)
+    except ExportTargetExists as error:
+        raise usage(f"{error.reason}; nothing was written (add --force to replace it)") from None
+    except ValueError as error:  # a folder given as a database file, or the other way round
+        raise usage(str(error)) from None
     except OSError as error:  # a folder that cannot be written, a full disk
-        where = error.filename or out_dir
+        where = error.filename or out_path
         raise failure(f"{where}: cannot write the export: {error.strerror or error}") from None
     if as_json:
         _print_json([str(p) for p in written])
         return
-    out.print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out_dir}: "
+    if written == [out_path]:  # one database file
+        out.print(f"Wrote 1 file: {out_path}", highlight=False, markup=False)
+        return
+    out.print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {out_path}: "
               + ", ".join(p.name for p in written), highlight=False, markup=False)
 
 

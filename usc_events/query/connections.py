@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from usc_events.extras import require
 from usc_events.query import selections
 from usc_events.query.engine import ROLE_RANK
-from usc_events.query.lookup import Found, actor_ids
+from usc_events.query.lookup import Found, actor_ids, check_value, record
 from usc_events.query.sentences import sentence_around
 from usc_events.query.windows import Window
 
@@ -59,8 +59,12 @@ def citations(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
     """, {"wanted": wanted})
 
 
-def related(engine: Engine, found: Found) -> dict[str, pa.Table]:
-    """What ``found`` connects to: one table per relation (see :meth:`Corpus.related`)."""
+def related(engine: Engine, found: Found | str, table: str | None = None
+            ) -> dict[str, pa.Table]:
+    """What ``found`` (a record, its id or an actor's name) connects to: one table per
+    relation (see :meth:`Corpus.related`)."""
+    if not isinstance(found, Found):
+        found = record(engine, found, table)
     rid = found.record_id
     if found.table == "actors":
         return {"meetings": selections.meetings(engine, rid),
@@ -77,12 +81,11 @@ def related(engine: Engine, found: Found) -> dict[str, pa.Table]:
 
 def timeline(engine: Engine, *, start: Day = None, end: Day = None,
              actor: str | Sequence[str] | None = None, within: bool = False,
-             kinds: Sequence[str] = TIMELINE_KINDS) -> pa.Table:
+             kinds: str | Sequence[str] = TIMELINE_KINDS) -> pa.Table:
     """Meetings, statements and positions in date order (see :meth:`Corpus.timeline`)."""
-    unknown = [k for k in kinds if k not in TIMELINE_KINDS]
-    if unknown:
-        raise ValueError(f"unknown timeline kind {unknown[0]!r}; "
-                         "choose meeting, statement or position")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    for kind in kinds:
+        check_value("kinds", kind, TIMELINE_KINDS, "a kind of timeline record")
     ids = actor_ids(engine, actor)
     window = Window.of(start, end, within)
     sql = f"""
@@ -121,8 +124,14 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
 
 
 def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool = False,
-            actor: str | Sequence[str] | None = None) -> nx.Graph:
-    """Who met whom, as a networkx graph (see :meth:`Corpus.network`)."""
+            actor: str | Sequence[str] | None = None,
+            organizations: bool = False) -> nx.Graph:
+    """Who met whom, and who belongs to whom, as a networkx graph (see :meth:`Corpus.network`).
+
+    A pair linked by a role (a person and the organisation he holds a post in) is joined by
+    a membership edge and never by a meeting edge, even where both took part in one
+    meeting: a person did not meet his own government or delegation.
+    """
     require("network")
     import networkx as nx
 
@@ -130,17 +139,37 @@ def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool 
                                match="any")
     graph = nx.Graph()
     actors = {a["actor_id"]: a for a in engine.rows("actors")}
+    roles: dict[frozenset[str], list[dict[str, str]]] = {}
+    for role in engine.rows("roles", ["role_id", "actor_id", "organization_id", "title"]):
+        roles.setdefault(frozenset((role["actor_id"], role["organization_id"])), []).append(role)
+    together: dict[frozenset[str], list[str]] = {}  # a member and his organisation's meetings
+
+    def add_node(actor_id: str) -> None:
+        a = actors[actor_id]
+        graph.add_node(actor_id, name=a["name"], kind=a["kind"], country=a["country"])
+
     for meeting in rows.select(["meeting_id", "participants"]).to_pylist():
-        people = meeting["participants"]
+        people, meeting_id = meeting["participants"], meeting["meeting_id"]
         for person in people:
-            a = actors[person]
-            graph.add_node(person, name=a["name"], kind=a["kind"], country=a["country"])
+            add_node(person)
         for i, left in enumerate(people):
             for right in people[i + 1:]:
-                if graph.has_edge(left, right):
+                if frozenset((left, right)) in roles:
+                    together.setdefault(frozenset((left, right)), []).append(meeting_id)
+                elif graph.has_edge(left, right):
                     edge = graph.edges[left, right]
                     edge["weight"] += 1
-                    edge["meetings"] = sorted([*edge["meetings"], meeting["meeting_id"]])
+                    edge["meetings"] = sorted([*edge["meetings"], meeting_id])
                 else:
-                    graph.add_edge(left, right, weight=1, meetings=[meeting["meeting_id"]])
+                    graph.add_edge(left, right, relation="meeting", weight=1,
+                                   meetings=[meeting_id])
+    for pair, held in sorted(roles.items(), key=lambda item: sorted(item[0])):
+        holder, organization = held[0]["actor_id"], held[0]["organization_id"]
+        if holder not in graph or (organization not in graph and not organizations):
+            continue
+        add_node(organization)
+        graph.add_edge(holder, organization, relation="membership", member=holder,
+                       roles=sorted(r["role_id"] for r in held),
+                       titles=sorted({r["title"] for r in held}),
+                       meetings=sorted(together.get(pair, [])))
     return graph

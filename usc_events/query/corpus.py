@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
-from usc_events.query import connections, lookup, selections
+from usc_events.query import connections, frames, lookup, selections
 from usc_events.query.connections import TIMELINE_KINDS
 from usc_events.query.engine import Engine
 from usc_events.query.lookup import Found
@@ -150,9 +150,43 @@ class Corpus(Generic[FrameT]):
         rows = sum(t.num_rows for t in self.tables.values())
         return f"<Corpus {self.version}: {len(self.tables)} tables, {rows} rows, {self.backend}>"
 
+    def _repr_html_(self) -> str:
+        """The corpus as Jupyter shows it: its version, backend and tables with their rows."""
+        import html
+
+        rows = "".join(f"<tr><td><code>{html.escape(name)}</code></td>"
+                       f"<td style='text-align:right'>{data.num_rows}</td></tr>"
+                       for name, data in self.tables.items())
+        return (f"<div><strong>usc-events corpus</strong>, data version "
+                f"{html.escape(self.version)}, results as {html.escape(self.backend)}"
+                f"<table><thead><tr><th>table</th><th>rows</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
     def _frame(self, data: pa.Table) -> FrameT:
         # The one conversion from Arrow: every helper's result passes here.
         return cast("FrameT", to_backend(data, self.backend))
+
+    def _sourced(self, data: pa.Table, table: str, sources: bool) -> FrameT:
+        return self._frame(frames.with_sources(self._engine, data, table) if sources else data)
+
+    def frame(self, table: str) -> FrameT:
+        """A tidy frame: every record of ``table`` with names, titles, dates and sources.
+
+        ``table`` is one whose records evidence supports. Meetings, statements and
+        positions come as their helpers give them, roles and participants with names;
+        then the sources as list columns: ``document_ids``, ``outlets``, ``document_urls``
+        (one item per supporting document), ``attributions``, ``reference_ids`` and
+        ``reference_urls`` (see :data:`usc_events.query.frames.SOURCE_COLUMNS`).
+
+        Examples
+        --------
+        >>> import usc_events
+        >>> frame = usc_events.open().frame("statements")
+        >>> han = frame[frame.speaker_name == "Han Zheng"]
+        >>> sorted(set(han.outlets.explode().dropna()))[:2]
+        ['Azernews', 'USLive']
+        """
+        return self._frame(frames.frame(self._engine, table))
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -225,7 +259,8 @@ class Corpus(Generic[FrameT]):
     # --- meetings, statements and positions --------------------------------------------------
 
     def meetings(self, actors: str | Sequence[str] | None = None, *, start: Day = None,
-                 end: Day = None, within: bool = False, match: str = "all") -> FrameT:
+                 end: Day = None, within: bool = False, match: str = "all",
+                 kind: str | None = None, with_sources: bool = False) -> FrameT:
         """Meetings, with their participants as lists, optionally filtered.
 
         Parameters
@@ -239,20 +274,38 @@ class Corpus(Generic[FrameT]):
         match:
             ``"all"`` (default): meetings in which every actor given took part;
             ``"any"``: meetings in which at least one did.
+        kind:
+            Only meetings of this kind (``meeting``, ``phone_call``, ``visit``, ``ceremony``).
+        with_sources:
+            Add each meeting's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
         The meeting columns, then ``participants`` (actor ids) and
         ``participant_names``, sorted by date.
+
+        Raises
+        ------
+        InvalidValue
+            ``match`` or ``kind`` is not one of its allowed values (the message names them).
+        NotFound, Ambiguous
+            An actor that no actor, or several, answer to.
         """
-        return self._frame(selections.meetings(self._engine, actors, start=start, end=end,
-                                               within=within, match=match))
+        return self._sourced(selections.meetings(
+            self._engine, actors, start=start, end=end, within=within, match=match,
+            kind=kind), "meetings", with_sources)
 
     def statements(self, speaker: str | Sequence[str] | None = None, *,
                    topic: str | None = None, kind: str | None = None,
                    meeting: str | None = None, start: Day = None, end: Day = None,
-                   within: bool = False) -> FrameT:
+                   within: bool = False, channel: str | None = None,
+                   with_sources: bool = False) -> FrameT:
         """Statements by speaker, about a topic, of a kind, at a meeting, in a window.
+
+        ``speaker`` takes ids, names or aliases; ``topic`` an id or a label; ``meeting``
+        an id or a title; ``kind`` (``direct_quote``, ``paraphrase``) and ``channel``
+        values of their vocabularies (see the codebook). ``with_sources`` adds each
+        statement's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
@@ -260,21 +313,38 @@ class Corpus(Generic[FrameT]):
         ``meeting_title`` and ``audience`` (the names of the meeting's other
         participants: to whom it was said, where the sources tie it to a meeting),
         sorted by date (undated statements last).
+
+        Raises
+        ------
+        InvalidValue
+            ``kind`` or ``channel`` is not a value of its vocabulary.
+        NotFound
+            No speaker, topic or meeting matches; the message suggests the closest.
         """
-        return self._frame(selections.statements(
+        return self._sourced(selections.statements(
             self._engine, speaker, topic=topic, kind=kind, meeting=meeting, start=start,
-            end=end, within=within))
+            end=end, within=within, channel=channel), "statements", with_sources)
 
     def positions(self, actor: str | Sequence[str] | None = None, *,
-                  topic: str | None = None, status: str | None = None) -> FrameT:
-        """Positions by actor(s) and/or on a topic.
+                  topic: str | None = None, status: str | None = None,
+                  stance: str | None = None, with_sources: bool = False) -> FrameT:
+        """Positions by actor(s), on a topic, of a status and a stance.
+
+        ``with_sources`` adds each position's sources as list columns (see :meth:`frame`).
 
         Returns
         -------
         The position columns, then ``actor_name`` and ``topic_label``.
+
+        Raises
+        ------
+        InvalidValue
+            ``status`` or ``stance`` is not a value of its vocabulary, e.g.
+            ``positions(status="predicted")``; the message lists the allowed values.
         """
-        return self._frame(selections.positions(self._engine, actor, topic=topic,
-                                                status=status))
+        return self._sourced(selections.positions(
+            self._engine, actor, topic=topic, status=status, stance=stance), "positions",
+            with_sources)
 
     def stance_matrix(self, actors: Sequence[str] | None = None,
                       topics: Sequence[str] | None = None) -> FrameT:
@@ -346,14 +416,17 @@ class Corpus(Generic[FrameT]):
         found = self.record(record, table)
         return self._frame(connections.citations(self._engine, [(found.table, found.record_id)]))
 
-    def related(self, found: Found) -> dict[str, pa.Table]:
+    def related(self, found: Found | str, table: str | None = None) -> dict[str, pa.Table]:
         """What a record connects to, as Arrow tables whatever the backend (for display).
+
+        ``found`` is a record (as :meth:`record` returns it), a record id or an actor's
+        name; ``table`` names the record's table when its id exists in several.
 
         An actor's ``meetings``, ``statements`` and ``positions``; a meeting's
         ``participants`` and ``statements``; a topic's ``statements`` and ``positions``;
         nothing for the other tables.
         """
-        return connections.related(self._engine, found)
+        return connections.related(self._engine, found, table)
 
     # --- search, timeline and network ----------------------------------------------------------
 
@@ -371,7 +444,7 @@ class Corpus(Generic[FrameT]):
 
     def timeline(self, *, start: Day = None, end: Day = None,
                  actor: str | Sequence[str] | None = None, within: bool = False,
-                 kinds: Sequence[str] = TIMELINE_KINDS) -> FrameT:
+                 kinds: str | Sequence[str] = TIMELINE_KINDS) -> FrameT:
         """Meetings, statements and positions in date order, intervals kept as intervals.
 
         Parameters
@@ -394,13 +467,24 @@ class Corpus(Generic[FrameT]):
                                                 actor=actor, within=within, kinds=kinds))
 
     def network(self, *, start: Day = None, end: Day = None, within: bool = False,
-                actor: str | Sequence[str] | None = None) -> nx.Graph:
+                actor: str | Sequence[str] | None = None,
+                organizations: bool = False) -> nx.Graph:
         """Who met whom: a networkx graph of the actors who took part in meetings.
 
-        Nodes are actor ids with ``name``, ``kind`` and ``country`` attributes; an
-        edge joins two actors who took part in the same meeting, with ``weight``
-        the number of such meetings and ``meetings`` their ids (sorted).
+        Nodes are actor ids with ``name``, ``kind`` and ``country`` attributes. Each
+        edge has a ``relation``:
+
+        - ``"meeting"``: the two took part in the same meeting; ``weight`` is the
+          number of such meetings and ``meetings`` their ids (sorted).
+        - ``"membership"``: one (``member``) holds a post in the other (the roles
+          table); ``roles`` and ``titles`` say which, ``meetings`` lists the meetings
+          both took part in. A person and an organisation he holds a post in are never
+          joined by a meeting edge: he did not meet his own government or delegation.
+
         ``actor`` keeps only meetings in which that actor (or any of those) took part.
+        ``organizations=True`` adds the organisations the participants hold posts in,
+        joined to them by membership edges, even where the organisation took part in
+        none of the meetings.
         """
         return connections.network(self._engine, start=start, end=end, within=within,
-                                   actor=actor)
+                                   actor=actor, organizations=organizations)

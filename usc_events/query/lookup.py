@@ -7,11 +7,11 @@ several do, it lists them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from usc_events.errors import Ambiguous, NotFound
+from usc_events.errors import Ambiguous, InvalidValue, NotFound
 from usc_events.matching import closest, did_you_mean, key, words
 from usc_events.schema.models import TABLE_MODELS
 from usc_events.schema.names import TABLE_NAMES, check_table
@@ -53,8 +53,22 @@ def resolve_actor(engine: Engine, name: str) -> str:
         raise Ambiguous(_ambiguous(name, partial))
     owner = {n: a for a in actors for n in actor_names(a)}
     hint = did_you_mean((_label(owner[s]) for s in closest(name, owner)), listed=True)
-    fallback = "try 'usc-events search'"
-    raise NotFound(f"no actor matches {name!r}; {hint or fallback}")
+    if hint:
+        raise NotFound(f"no actor matches {name!r}; {hint}")
+    raise NotFound(f"no actor matches {name!r}", search=name)
+
+
+def check_value(argument: str, value: str | None, allowed: Iterable[str], what: str) -> None:
+    """Refuse a filter ``value`` outside its vocabulary ``allowed`` (None: no filter).
+
+    Raises
+    ------
+    InvalidValue
+        Naming ``argument``, the value, the allowed values and the closest of them.
+    """
+    allowed = tuple(str(v) for v in allowed)
+    if value is not None and value not in allowed:
+        raise InvalidValue(argument, value, allowed, what)
 
 
 def actor_ids(engine: Engine, actors: str | Sequence[str] | None) -> list[str]:
@@ -77,11 +91,12 @@ def resolve_topic(engine: Engine, topic: str) -> str:
     for t in topics:
         if topic == t["topic_id"] or key(topic) in (key(t["topic_id"]), key(t["label"])):
             return str(t["topic_id"])
-    # A suggestion matches a label or an id, and is shown as the topic's label.
-    shown = {t["label"]: t["label"] for t in topics} | {t["topic_id"]: t["label"] for t in topics}
+    # A suggestion matches a label or an id, and is shown as the topic's label and id.
+    shown = {t[c]: f"{t['label']} ({t['topic_id']})" for t in topics
+             for c in ("label", "topic_id")}
     hint = did_you_mean((shown[s] for s in closest(topic, shown)), listed=True)
-    raise NotFound(f"no topic matches {topic!r}; "
-                   f"{hint or 'see the topics table for the vocabulary'}")
+    known = ", ".join(sorted(t["topic_id"] for t in topics))
+    raise NotFound(f"no topic matches {topic!r}; {hint or 'the topics are: ' + known}")
 
 
 def retired_note(engine: Engine, record_id: str, table: str | None = None) -> str | None:
@@ -98,16 +113,20 @@ def retired_note(engine: Engine, record_id: str, table: str | None = None) -> st
     return "; ".join(notes) or None
 
 
-def check_id(engine: Engine, table: str, value: str, what: str) -> str:
-    """``value`` when it is a primary key of ``table``; :class:`NotFound` naming ``what``."""
-    ids = engine.ids(table)
-    if value in ids:
-        return value
-    note = retired_note(engine, value, table)
+def resolve_meeting(engine: Engine, meeting: str) -> str:
+    """The id of the meeting ``meeting`` names: its id, or its title (folded)."""
+    meetings = engine.rows("meetings", ["meeting_id", "title"])
+    for m in meetings:
+        if meeting == m["meeting_id"] or key(meeting) == key(m["title"]):
+            return str(m["meeting_id"])
+    note = retired_note(engine, meeting, "meetings")
     if note:
-        raise NotFound(f"no {what} has the id {value!r}: {note}")
-    hint = did_you_mean(closest(value, sorted(ids)), listed=True)
-    raise NotFound(f"no {what} has the id {value!r}" + (f"; {hint}" if hint else ""))
+        raise NotFound(f"no meeting has the id {meeting!r}: {note}")
+    shown = {m[c]: m["meeting_id"] for m in meetings for c in ("meeting_id", "title")}
+    hint = did_you_mean(shown[s] for s in closest(meeting, shown))
+    if hint:
+        raise NotFound(f"no meeting has the id or title {meeting!r}; {hint}")
+    raise NotFound(f"no meeting has the id or title {meeting!r}", search=meeting)
 
 
 def find(engine: Engine, record_id: str, table: str | None = None) -> list[Found]:
@@ -152,8 +171,9 @@ def record(engine: Engine, id_or_name: str, table: str | None = None) -> Found:
     suggestions = list(dict.fromkeys(shown[s] for s in closest(id_or_name, shown, limit=6)))
     hint = did_you_mean(suggestions[:3], listed=True)
     where = f"in {table}" if table else "in any table"
-    raise NotFound(f"no record {where} has the id or name {id_or_name!r}"
-                   + (f"; {hint}" if hint else ""))
+    if hint:
+        raise NotFound(f"no record {where} has the id or name {id_or_name!r}; {hint}")
+    raise NotFound(f"no record {where} has the id or name {id_or_name!r}", search=id_or_name)
 
 
 def actor_names(actor: dict[str, Any]) -> list[str]:

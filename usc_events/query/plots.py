@@ -27,6 +27,8 @@ KIND_COLOURS = {"meeting": "#0072B2", "statement": "#E69F00", "position": "#009E
 #: Node colours by country; any other country, or none, is grey.
 COUNTRY_COLOURS = {"US": "#0072B2", "CN": "#D55E00"}
 OTHER_COLOUR = "#999999"
+#: Membership edges (dashed): a person and the organisation he holds a post in.
+MEMBERSHIP_COLOUR = "#CC79A7"
 #: Opacity of records whose dates are inferred (they are also hatched).
 INFERRED_ALPHA = 0.45
 
@@ -272,10 +274,11 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
 def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     """Draw the who-met-whom ``graph`` (as :meth:`Corpus.network` returns it) to ``out``.
 
-    Nodes are coloured by country and labelled with the actor's name; an edge's
+    Nodes are coloured by country and labelled with the actor's name; a meeting edge's
     width grows with the number of meetings, which is printed on edges of two or
-    more. Actors whose meetings have no other recorded participant are named in a
-    note under the graph rather than drawn apart from it.
+    more. A membership edge (a person and the organisation he holds a post in) is
+    dashed, and never drawn as a meeting. Actors whose meetings have no other recorded
+    participant are named in a note under the graph rather than drawn apart from it.
 
     Raises
     ------
@@ -297,8 +300,12 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     figure, axes = plt.subplots(figsize=(size * 1.3, size), layout="constrained")
     if drawn.number_of_nodes():
         layout = nx.spring_layout(drawn, seed=7, k=2.5 / count ** 0.5, iterations=300)
-        widths = [1.2 + 1.6 * (d["weight"] - 1) for _, _, d in drawn.edges(data=True)]
-        nx.draw_networkx_edges(drawn, layout, ax=axes, width=widths, edge_color="#999999")
+        met = [(a, b) for a, b, d in drawn.edges(data=True) if d["relation"] == "meeting"]
+        widths = [1.2 + 1.6 * (drawn.edges[e]["weight"] - 1) for e in met]
+        nx.draw_networkx_edges(drawn, layout, edgelist=met, ax=axes, width=widths,
+                               edge_color="#999999")
+        nx.draw_networkx_edges(drawn, layout, edgelist=_memberships(drawn), ax=axes,
+                               width=1.4, edge_color=MEMBERSHIP_COLOUR, style="dashed")
         colours = [COUNTRY_COLOURS.get(drawn.nodes[n].get("country") or "", OTHER_COLOUR)
                    for n in drawn.nodes]
         degrees = dict(drawn.degree())
@@ -315,7 +322,7 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
                                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
                                       "pad": 1.0})
         counts = {(a, b): str(d["weight"]) for a, b, d in drawn.edges(data=True)
-                  if d["weight"] > 1}
+                  if d["relation"] == "meeting" and d["weight"] > 1}
         if counts:
             nx.draw_networkx_edge_labels(drawn, layout, edge_labels=counts, ax=axes,
                                          font_size=9)
@@ -325,6 +332,9 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
                                ("China", COUNTRY_COLOURS["CN"]), ("other / none", OTHER_COLOUR))]
     legend.append(Line2D([], [], color="#999999", linewidth=3,
                          label="took part in the same meeting (number: how many)"))
+    if _memberships(graph):
+        legend.append(Line2D([], [], color=MEMBERSHIP_COLOUR, linewidth=1.4, linestyle="--",
+                             label="holds a post in (the roles table); not a meeting"))
     axes.legend(handles=legend, loc="upper right", frameon=False, fontsize=9)
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     if alone:
@@ -332,6 +342,11 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     axes.margins(0.1)
     axes.axis("off")
     return _save(figure, out)
+
+
+def _memberships(graph: nx.Graph) -> list[tuple[str, str]]:
+    """The membership edges of ``graph``: a person and an organisation he holds a post in."""
+    return [(a, b) for a, b, d in graph.edges(data=True) if d["relation"] == "membership"]
 
 
 def _save(figure: Any, out: Path) -> Path:

@@ -13,15 +13,30 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.matching import fold
 from usc_events.query.engine import ROLE_RANK
-from usc_events.query.lookup import actor_ids, actor_names, check_id, resolve_topic
+from usc_events.query.lookup import (
+    actor_ids,
+    actor_names,
+    check_value,
+    resolve_meeting,
+    resolve_topic,
+)
 from usc_events.query.windows import Window
 from usc_events.schema.models import TABLE_MODELS
-from usc_events.schema.vocabularies import StatementKind
+from usc_events.schema.vocabularies import (
+    Channel,
+    MeetingKind,
+    PositionStatus,
+    Stance,
+    StatementKind,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from usc_events.query.engine import Engine
+
+#: How the actors given to :meth:`Corpus.meetings` must take part.
+MATCHES: tuple[str, ...] = ("all", "any")
 
 #: A day as the helpers take it: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``, or a date.
 Day = str | dt.date | None
@@ -50,10 +65,10 @@ def actors(engine: Engine, text: str | None = None) -> pa.Table:
 
 def meetings(engine: Engine, actors: str | Sequence[str] | None = None, *,
              start: Day = None, end: Day = None, within: bool = False,
-             match: str = "all") -> pa.Table:
+             match: str = "all", kind: str | None = None) -> pa.Table:
     """Meetings with their participants as lists (see :meth:`Corpus.meetings`)."""
-    if match not in ("all", "any"):
-        raise ValueError(f"unknown match {match!r}; choose all or any")
+    check_value("match", match, MATCHES, "a way to match actors")
+    check_value("kind", kind, MeetingKind, "a meeting kind")
     ids = actor_ids(engine, actors)
     window = Window.of(start, end, within)
     needed = len(ids) if match == "all" else 1
@@ -71,10 +86,12 @@ def meetings(engine: Engine, actors: str | Sequence[str] | None = None, *,
         join meeting_participants p using (meeting_id)
         join actors a on a.actor_id = p.actor_id
         where m.meeting_id in (select meeting_id from chosen) and {window.sql()}
+          and ($kind is null or m.kind = $kind)
         group by all
         ) order by coalesce(date_earliest, date_latest), date_latest, meeting_id
     """
-    return engine.query(sql, {"ids": ids, "all_actors": not ids, "needed": needed})
+    return engine.query(sql, {"ids": ids, "all_actors": not ids, "needed": needed,
+                              "kind": kind})
 
 
 def participants(engine: Engine, meeting_id: str) -> pa.Table:
@@ -88,15 +105,13 @@ def participants(engine: Engine, meeting_id: str) -> pa.Table:
 def statements(engine: Engine, speaker: str | Sequence[str] | None = None, *,
                topic: str | None = None, kind: str | None = None,
                meeting: str | None = None, start: Day = None, end: Day = None,
-               within: bool = False) -> pa.Table:
+               within: bool = False, channel: str | None = None) -> pa.Table:
     """Statements with speaker, topics and audience (see :meth:`Corpus.statements`)."""
+    check_value("kind", kind, StatementKind, "a statement kind")
+    check_value("channel", channel, Channel, "a statement channel")
     ids = actor_ids(engine, speaker)
     topic_id = resolve_topic(engine, topic) if topic is not None else None
-    if kind is not None and kind not in {k.value for k in StatementKind}:
-        raise ValueError(f"unknown statement kind {kind!r}; choose "
-                         f"{' or '.join(k.value for k in StatementKind)}")
-    if meeting is not None:
-        check_id(engine, "meetings", meeting, "meeting")
+    meeting_id = resolve_meeting(engine, meeting) if meeting is not None else None
     window = Window.of(start, end, within)
     sql = f"""
         select s.*, a.name as speaker_name,
@@ -113,16 +128,20 @@ def statements(engine: Engine, speaker: str | Sequence[str] | None = None, *,
           and ($topic is null or list_contains(s.topic_ids, $topic))
           and ($kind is null or s.kind = $kind)
           and ($meeting is null or s.meeting_id = $meeting)
+          and ($channel is null or s.channel = $channel)
           and {window.sql("s.date_earliest", "s.date_latest")}
         order by s.date_earliest nulls last, s.date_latest, s.statement_id
     """
     return engine.query(sql, {"ids": ids, "topic": topic_id, "kind": kind,
-                              "meeting": meeting})
+                              "meeting": meeting_id, "channel": channel})
 
 
 def positions(engine: Engine, actor: str | Sequence[str] | None = None, *,
-              topic: str | None = None, status: str | None = None) -> pa.Table:
+              topic: str | None = None, status: str | None = None,
+              stance: str | None = None) -> pa.Table:
     """Positions with actor name and topic label (see :meth:`Corpus.positions`)."""
+    check_value("status", status, PositionStatus, "a position status")
+    check_value("stance", stance, Stance, "a stance")
     ids = actor_ids(engine, actor)
     topic_id = resolve_topic(engine, topic) if topic is not None else None
     sql = """
@@ -133,9 +152,11 @@ def positions(engine: Engine, actor: str | Sequence[str] | None = None, *,
         where (len($ids) = 0 or list_contains($ids, p.actor_id))
           and ($topic is null or p.topic_id = $topic)
           and ($status is null or p.status = $status)
+          and ($stance is null or p.stance = $stance)
         order by p.actor_id, p.topic_id, p.date_earliest nulls last, p.position_id
     """
-    return engine.query(sql, {"ids": ids, "topic": topic_id, "status": status})
+    return engine.query(sql, {"ids": ids, "topic": topic_id, "status": status,
+                              "stance": stance})
 
 
 def stance_matrix(engine: Engine, actors: Sequence[str] | None = None,

@@ -17,8 +17,12 @@ A list column with a foreign key (``statements.topic_ids``) is kept in its table
 ``<table>_<column>`` (``statements_topic_ids``: ``statement_id``, ``topic_id``),
 whose two foreign keys the database can enforce.
 
-Files are written to a staging folder first and moved into place only when all of
-them are complete, so a failure leaves no partial export behind.
+The SQLite and DuckDB exports are one file each, and ``out`` names that file; the
+other formats write several files, and ``out`` names their folder. A target that
+exists (a file, or a folder holding anything) is refused unless ``force`` is given.
+Files are written to a staging place first and moved into place only when all of
+them are complete, so a failure leaves no partial export behind; each gets the
+user's umask (0644 under the usual 022), like every file usc-events writes.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from usc_events._files import write_files_into
+from usc_events._files import staged_file, write_files_into
+from usc_events.errors import ExportTargetExists
 from usc_events.extras import Feature, require
 from usc_events.schema.columns import Column, columns, model
 from usc_events.store.formats.dyads import write_cameo_dyads, write_cameo_dyads_tsv
@@ -43,7 +48,7 @@ if TYPE_CHECKING:
 FORMATS: tuple[str, ...] = ("csv", "json", "parquet", "sqlite", "duckdb",
                              "plover", "cameo-dyads", "cameo-dyads-tsv", "popolo")
 
-#: The database files' names, and the stem of nothing else.
+#: The formats written as one database file, with the name suggested for that file.
 DATABASE_FILE = {"sqlite": "usc_events.sqlite", "duckdb": "usc_events.duckdb"}
 
 #: References SQL cannot declare (see the module's documentation), as column -> reason.
@@ -225,10 +230,10 @@ def _write_parquet(tables: Mapping[str, pa.Table], folder: Path) -> None:
         pq.write_table(data, folder / f"{table}.parquet", compression="zstd")
 
 
-def _write_sqlite(tables: Mapping[str, pa.Table], folder: Path) -> None:
+def _write_sqlite(tables: Mapping[str, pa.Table], path: Path) -> None:
     import sqlite3
 
-    connection = sqlite3.connect(folder / DATABASE_FILE["sqlite"])
+    connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         with connection:
@@ -251,11 +256,11 @@ def _write_sqlite(tables: Mapping[str, pa.Table], folder: Path) -> None:
         connection.close()
 
 
-def _write_duckdb(tables: Mapping[str, pa.Table], folder: Path) -> None:
+def _write_duckdb(tables: Mapping[str, pa.Table], path: Path) -> None:
     import duckdb
     import pyarrow as pa
 
-    connection = duckdb.connect(str(folder / DATABASE_FILE["duckdb"]))
+    connection = duckdb.connect(str(path))
     try:
         for table in table_order(list(tables)):
             connection.execute(create_table_sql(table, "duckdb"))
@@ -279,6 +284,8 @@ def _write_duckdb(tables: Mapping[str, pa.Table], folder: Path) -> None:
         connection.close()
 
 
+#: Each format's writer, ``(tables, target) -> None``: the target is the database file for
+#: the formats of :data:`DATABASE_FILE`, and a folder to fill for the others.
 WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
     "csv": _write_csv,
     "json": _write_json,
@@ -298,8 +305,14 @@ NEEDS: dict[str, Feature] = {"plover": "formats", "cameo-dyads": "formats",
                              "cameo-dyads-tsv": "formats"}
 
 
-def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path]:
-    """Write ``tables`` in format ``fmt`` into ``out_dir``; return the files written.
+def is_single_file(fmt: str) -> bool:
+    """Whether format ``fmt`` is one database file (``out`` names it) or a folder of files."""
+    return fmt in DATABASE_FILE
+
+
+def export(tables: Mapping[str, pa.Table], fmt: str, out: Path, *,
+           force: bool = False) -> list[Path]:
+    """Write ``tables`` in format ``fmt`` to ``out``; return the files written.
 
     Parameters
     ----------
@@ -307,21 +320,43 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path
         Table name to Arrow table, e.g. ``Corpus.tables``.
     fmt:
         One of :data:`FORMATS`.
-    out_dir:
-        The folder to write into (created if missing). Files of the same names in it
-        are replaced; nothing else in it is touched.
+    out:
+        For ``sqlite`` and ``duckdb``, the database file to write (e.g.
+        ``usc_events.sqlite``); for the other formats, the folder to write into
+        (created if missing).
+    force:
+        Replace an existing database file, or the files of the same names in an
+        existing folder (nothing else in it is touched). Without it, a file that
+        exists, or a folder that holds anything, is refused and nothing is written.
 
     Raises
     ------
     ValueError
-        For an unknown format, or an ``out_dir`` that is an existing file.
+        For an unknown format, a folder given as a database file, or a file given as
+        the folder of a format of several files.
     usc_events.errors.MissingExtra
         For a format whose extra is not installed (nothing is written).
+    ExportTargetExists
+        ``out`` exists (a folder: holds something) and ``force`` is not given.
     """
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if fmt in NEEDS:
         require(NEEDS[fmt])
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ValueError(f"{out_dir}: exists and is not a folder")
-    return write_files_into(out_dir, lambda staging: WRITERS[fmt](tables, staging))
+    writer = WRITERS[fmt]
+    if is_single_file(fmt):
+        if out.is_dir():
+            raise ValueError(f"{out}: is a folder; the {fmt} export is one file: name it, "
+                             f"e.g. {out / DATABASE_FILE[fmt]}")
+        if out.exists() and not force:
+            raise ExportTargetExists(f"{out}: the file exists")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with staged_file(out) as staging:
+            writer(tables, staging)
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out}: exists and is not a folder; the {fmt} export is a folder "
+                         "of files")
+    if out.is_dir() and not force and any(out.iterdir()):
+        raise ExportTargetExists(f"{out}: the folder exists and is not empty")
+    return write_files_into(out, lambda staging: writer(tables, staging))

@@ -40,6 +40,9 @@ DESCRIPTION = (
     "each supported by verbatim quotes located by character offsets in the source texts "
     "shipped with it."
 )
+#: The data version CITATION.cff describes and the day it was released (its
+#: ``version`` and ``date-released``; the release index's ``created`` day).
+CITED_RELEASE = ("1.0.0", "2026-12-01")
 LICENSE_ID = "CC-BY-4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NOTE = (
