@@ -374,6 +374,12 @@ class Corpus(Generic[FrameT]):
                  kinds: Sequence[str] = TIMELINE_KINDS) -> FrameT:
         """Meetings, statements and positions in date order, intervals kept as intervals.
 
+        Records the sources give no date for are not dropped: they come last, after
+        every dated record, with null ``date_earliest`` and ``date_latest`` (select
+        them with ``date_earliest.isna() & date_latest.isna()`` in pandas). A date
+        window (``start``/``end``) leaves them out, since an undated record is in no
+        window; a record with one open bound (``../2025-01-20``) is dated.
+
         Parameters
         ----------
         start, end, within:
@@ -386,9 +392,19 @@ class Corpus(Generic[FrameT]):
 
         Returns
         -------
-        ``date_earliest``, ``date_latest``, ``date_basis``, ``kind``, ``record_id``,
-        ``title`` (a meeting's title, a statement's text, a position's summary),
-        ``actors`` (ids) and ``actor_names``. Undated records are left out.
+        ``date_earliest``, ``date_latest``, ``date_edtf``, ``end_edtf``, ``end_earliest``,
+        ``end_latest`` (where a meeting lasted: a visit's end), ``date_basis``, ``kind``,
+        ``record_id``, ``title`` (a meeting's title, a statement's text, a position's
+        summary), ``actors`` (ids) and ``actor_names``: the dated records in date
+        order, then the undated ones by kind and id.
+
+        Examples
+        --------
+        >>> import usc_events
+        >>> corpus = usc_events.open(backend="arrow")
+        >>> rows = corpus.timeline(actor="Musk", kinds=["position"]).to_pylist()
+        >>> [r["date_latest"] is None for r in rows]  # one dated position, three undated
+        [False, True, True, True]
         """
         return self._frame(connections.timeline(self._engine, start=start, end=end,
                                                 actor=actor, within=within, kinds=kinds))
