@@ -6,6 +6,7 @@ each output must show are taken from the corpus through the Python API.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -65,7 +66,7 @@ def broken_ids(text: str, ids: Iterable[str]) -> list[str]:
     """
     lines = text.splitlines()
     found = []
-    for upper, lower in zip(lines, lines[1:], strict=False):
+    for upper, lower in itertools.pairwise(lines):
         above, below = _cells(upper), _cells(lower)
         pairs = zip(above, below, strict=True) if len(above) == len(below) else [
             (upper.strip(), lower.strip())]

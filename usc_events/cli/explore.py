@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from usc_events.cli import render
@@ -51,10 +50,6 @@ LimitOption = Annotated[int | None, typer.Option(
     "--limit", min=1, help="Print at most N entries [default: all].")]
 KindOption = Annotated[list[str] | None, typer.Option(
     "--kind", help="meeting, statement or position; repeatable [default: all three].")]
-
-#: Longest text shown in one cell of a ``sql`` table (JSON output is never cut).
-CELL = 240
-
 
 def _corpus() -> Corpus[pa.Table]:
     import usc_events.query.corpus
@@ -347,22 +342,8 @@ def sql(
         _print_json(result.to_pylist())
         return
     columns = result.column_names
-    out.print(_table(f"{result.num_rows} row{'s' if result.num_rows != 1 else ''}", columns,
-                     [[r[c] for c in columns] for r in result.to_pylist()]))
-
-
-def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
-    """A table of what a query returned; a column of single words (ids) is kept whole."""
-    table = Table(title=title, title_justify="left", show_lines=False)
-    cells = [[shorten(flat(cell), CELL, "…") for cell in row] for row in rows]
-    for index, column in enumerate(columns):
-        values = [row[index] for row in cells]
-        words = all(" " not in v for v in values)
-        widest = max([len(column), *map(len, values)]) if words else None
-        table.add_column(column, overflow="fold", min_width=widest)
-    for row in cells:
-        table.add_row(*(Text(cell) for cell in row))
-    return table
+    out.print(render.table(f"{count(result.num_rows, 'row')}", columns,
+                           [[r[c] for c in columns] for r in result.to_pylist()]))
 
 
 # --- export ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -33,6 +34,8 @@ FIELD = 500
 LINE = 200
 #: How many characters of an evidence sentence by default.
 SENTENCE = 400
+#: Longest text shown in one cell of a :func:`table` (JSON output is never cut).
+CELL = 240
 #: A one-line listing puts its last column under the others when less room is left.
 ROOM = 24
 #: Indents: of an entry's id, and of its details.
@@ -219,6 +222,35 @@ def fit(text: Text, width: int | None) -> Text:
     kept.rstrip()
     kept.append("…")
     return kept
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    """A table of what a query returned.
+
+    Columns of single words (ids, codes) are kept whole, as many as the terminal's
+    width allows (the narrowest first); the others fold to fit.
+    """
+    cells = [[shorten(flat(cell), CELL, "…") for cell in row] for row in rows]
+    widest = [max(cell_len(v) for v in [column, *(row[i] for row in cells)])
+              for i, column in enumerate(columns)]
+    kept = sorted((i for i in range(len(columns)) if all(" " not in row[i] for row in cells)),
+                  key=lambda i: widest[i])
+
+    def drawn(whole: set[int]) -> Table:
+        table = Table(title=title, title_justify="left", show_lines=False)
+        for index, column in enumerate(columns):
+            table.add_column(column, overflow="fold",
+                             min_width=widest[index] if index in whole else None)
+        for row in cells:
+            table.add_row(*(Text(cell) for cell in row))
+        return table
+
+    while True:
+        table = drawn(set(kept))
+        lines = Segment.split_lines(out.render(table, out.options))  # uncropped, unlike print
+        if not kept or all(Segment.get_line_length(line) <= out.width for line in lines):
+            return table
+        kept.pop()
 
 
 def dates(earliest: dt.date | None, latest: dt.date | None) -> str:
