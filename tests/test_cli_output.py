@@ -326,3 +326,13 @@ def test_a_command_without_a_panel_is_refused() -> None:
 
     with pytest.raises(ValueError, match="command 'stray' has no help panel"):
         in_panel_order(app)
+
+
+def test_sql_keeps_a_column_of_ids_whole_where_the_width_allows(corpus: Corpus,
+                                                                all_ids: set[str]) -> None:
+    query = "select position_id, status from positions order by position_id"
+    result = _cli("sql", query, columns=80)
+    assert result.returncode == 0, result.stderr
+    ids = corpus.tables["positions"].column("position_id").to_pylist()
+    assert max(map(len, ids)) > 38  # more than half the width: a table of halves folds them
+    _check(result.stdout, 80, ids, all_ids)
