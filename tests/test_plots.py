@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import matplotlib.image
@@ -111,3 +113,30 @@ def test_plot_files_get_the_umask_like_every_file(corpus: Corpus, tmp_path: Path
     assert private.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"{n}{suffix}" for n in ("network", "private", "timeline"))
+
+
+def test_undated_records_are_noted_not_drawn_and_the_legend_shows_only_what_is_drawn(
+        corpus: Corpus, tmp_path: Path) -> None:
+    events = corpus.timeline(actor="Xi Jinping")
+    rows = events.to_pylist()
+    undated = [r for r in rows if r["date_earliest"] is None and r["date_latest"] is None]
+    drawn_kinds = {r["kind"] for r in rows if r not in undated}
+    assert undated and "position" not in drawn_kinds  # Xi's positions are all undated
+    assert plots.undated_count(events) == len(undated)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep text as text
+        out = plots.timeline(events, tmp_path / "xi.svg")
+    texts = {re.sub(r"\s+", " ", html.unescape(t)).strip()
+             for t in re.findall(r"<text[^>]*>(.*?)</text>", out.read_text(encoding="utf-8"),
+                                 re.S)}
+    assert f"{len(undated)} undated records are not drawn (the sources give no date)" in \
+        "\n".join(texts)
+    assert {k for k in plots.KIND_COLOURS if k in texts} == drawn_kinds
+    png = plots.timeline(events, tmp_path / "xi.png")
+    assert _share_of(_pixels(png), plots.KIND_COLOURS["position"]) == 0
+
+
+def test_a_timeline_of_undated_records_only_is_refused(corpus: Corpus, tmp_path: Path) -> None:
+    events = corpus.timeline(actor="Xi Jinping", kinds=["position"])
+    with pytest.raises(ValueError, match=rf"the {events.num_rows} records of the timeline are "
+                                         "all undated"):
+        plots.timeline(events, tmp_path / "t.png")

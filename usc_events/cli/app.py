@@ -14,11 +14,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from usc_events.cli.cite import register as register_cite_command
 from usc_events.cli.console import err, out, speak_cli
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
+from usc_events.cli.panels import EXPLORE, MAINTAIN, in_panel_order
 from usc_events.cli.releases import register as register_release_commands
 from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
 
@@ -46,7 +48,6 @@ def _default_out(data: Path) -> Path:
     return data.resolve().parent / "usc_events" / "data"
 
 
-@app.command()
 def build(
     data: DataOption = Path("data"),
     out_dir: OutOption = None,
@@ -86,12 +87,16 @@ def build(
     )
 
 
-@app.command()
+@app.command(rich_help_panel=EXPLORE)
 def info(
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="List at most N documents [default: all].")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Dataset version, each table with its row count, and the documents."""
     import usc_events
+    from usc_events.cli import render
 
     manifest = usc_events.manifest()
     documents = (
@@ -101,51 +106,56 @@ def info(
         )
         .to_pylist()
     )
+    shown = documents[:limit]
     if as_json:
         payload: dict[str, Any] = {
             "dataset_version": manifest["dataset_version"],
             "schema_version": manifest["schema_version"],
             "package_version": usc_events.__version__,
             "tables": {t: manifest["tables"][t]["rows"] for t in usc_events.tables()},
-            "documents": documents,
+            "documents": shown,
         }
         out.print_json(json.dumps(payload, default=str))
         return
-    out.print(
-        f"[bold]usc-events[/bold] dataset {manifest['dataset_version']} "
-        f"(schema {manifest['schema_version']}, package {usc_events.__version__})"
-    )
-    counts = Table(title="Tables")
-    counts.add_column("table")
-    counts.add_column("rows", justify="right")
+    counts = Table.grid(padding=(0, 2))
+    counts.add_column()
+    counts.add_column(justify="right")
     for name in usc_events.tables():
         counts.add_row(name, str(manifest["tables"][name]["rows"]))
-    out.print(counts)
-    docs = Table(title="Documents")
-    for column in ("document", "file", "outlet", "kind", "published (UTC)"):
-        docs.add_column(column)
-    for d in documents:
-        docs.add_row(
-            d["document_id"],
-            d["file_name"],
-            d["outlet"] or "—",
-            d["kind"],
-            _interval(d["published_earliest"], d["published_latest"]),
-        )
-    out.print(docs)
+    about = [
+        f"{render.flat(d['outlet'])} · {d['kind']} · published "
+        + _interval(d["published_earliest"], d["published_latest"])
+        for d in shown
+    ]
+    render.show(
+        render.heading(
+            f"usc-events dataset {manifest['dataset_version']} "
+            f"(schema {manifest['schema_version']}, package {usc_events.__version__})"
+        ),
+        render.heading("Tables"),
+        render.indent(counts),
+        render.heading(f"Documents ({len(documents)})"),
+        render.listing([[d["document_id"]] for d in shown], [Text(a) for a in about], full=True),
+    )
+    if len(shown) < len(documents):
+        left = len(documents) - len(shown)
+        more = render.count(left, "more document")
+        render.show(Text(f"… and {more} (raise --limit to see them)"))
 
 
 def _interval(earliest: Any, latest: Any) -> str:
     if earliest is None:
-        return "unknown"
+        return "date unknown"
     low, high = f"{earliest:%Y-%m-%d %H:%M}", f"{latest:%Y-%m-%d %H:%M}"
-    return low if low == high else f"{low} – {high}"
+    return f"{low} UTC" if low == high else f"{low} – {high} UTC"
 
 
-register_release_commands(app)
 register_query_commands(app)
 register_cite_command(app)
+app.command(rich_help_panel=MAINTAIN)(build)
+register_release_commands(app)
 register_contrib_commands(app)
+in_panel_order(app)
 
 
 def main() -> None:

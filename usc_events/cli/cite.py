@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from usc_events.cli.console import plain, usage
+from usc_events.cli.panels import EXPLORE
 
 
 def cite(
@@ -34,4 +35,4 @@ def cite(
 
 def register(app: typer.Typer) -> None:
     """Add ``cite`` to ``app``."""
-    app.command()(cite)
+    app.command(rich_help_panel=EXPLORE)(cite)

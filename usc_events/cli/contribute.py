@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from usc_events.cli.console import err, out
+from usc_events.cli.panels import CONTRIBUTE
 
 
 class Format(StrEnum):
@@ -161,7 +162,7 @@ def propose(
 
 def register(app: typer.Typer) -> None:
     """Add the contributors' commands to ``app``."""
-    app.command("validate")(validate)
-    app.command("schema")(schema)
-    app.command("new")(new)
-    app.command("propose")(propose)
+    app.command("validate", rich_help_panel=CONTRIBUTE)(validate)
+    app.command("new", rich_help_panel=CONTRIBUTE)(new)
+    app.command("schema", rich_help_panel=CONTRIBUTE)(schema)
+    app.command("propose", rich_help_panel=CONTRIBUTE)(propose)

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from usc_events.cli.console import err, out, plain, usage
+from usc_events.cli.panels import MAINTAIN, VERSIONS
 
 UrlOption = Annotated[
     str | None,
@@ -218,11 +219,11 @@ def cache_clear(
 
 def register(app: typer.Typer) -> None:
     """Add the release commands to ``app``."""
-    app.command()(release)
-    app.command()(diff)
-    app.command()(download)
-    app.command()(versions)
-    app.add_typer(cache_app, name="cache")
+    app.command(rich_help_panel=VERSIONS)(versions)
+    app.command(rich_help_panel=VERSIONS)(download)
+    app.command(rich_help_panel=VERSIONS)(diff)
+    app.add_typer(cache_app, name="cache", rich_help_panel=VERSIONS)
+    app.command(rich_help_panel=MAINTAIN)(release)
 
 
 __all__ = ["register"]

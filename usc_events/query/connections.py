@@ -82,7 +82,11 @@ def related(engine: Engine, found: Found | str, table: str | None = None
 def timeline(engine: Engine, *, start: Day = None, end: Day = None,
              actor: str | Sequence[str] | None = None, within: bool = False,
              kinds: str | Sequence[str] = TIMELINE_KINDS) -> pa.Table:
-    """Meetings, statements and positions in date order (see :meth:`Corpus.timeline`)."""
+    """Meetings, statements and positions in date order, the undated last.
+
+    See :meth:`Corpus.timeline`; a date window leaves the undated out (they are in no
+    window).
+    """
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     for kind in kinds:
         check_value("kinds", kind, TIMELINE_KINDS, "a kind of timeline record")
@@ -113,12 +117,11 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
         )
         select e.*
         from events e
-        where (e.date_earliest is not null or e.date_latest is not null)
-          and list_contains($kinds, e.kind)
+        where list_contains($kinds, e.kind)
           and (len($ids) = 0 or len(list_intersect(e.actors, $ids)) > 0)
           and {window.sql("e.date_earliest", "e.date_latest")}
-        order by coalesce(e.date_earliest, e.date_latest), e.date_latest nulls last, e.kind,
-                 e.record_id
+        order by coalesce(e.date_earliest, e.date_latest) nulls last, e.date_latest nulls last,
+                 e.kind, e.record_id
     """
     return engine.query(sql, {"ids": ids, "kinds": list(kinds)})
 

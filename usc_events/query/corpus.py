@@ -152,15 +152,7 @@ class Corpus(Generic[FrameT]):
 
     def _repr_html_(self) -> str:
         """The corpus as Jupyter shows it: its version, backend and tables with their rows."""
-        import html
-
-        rows = "".join(f"<tr><td><code>{html.escape(name)}</code></td>"
-                       f"<td style='text-align:right'>{data.num_rows}</td></tr>"
-                       for name, data in self.tables.items())
-        return (f"<div><strong>usc-events corpus</strong>, data version "
-                f"{html.escape(self.version)}, results as {html.escape(self.backend)}"
-                f"<table><thead><tr><th>table</th><th>rows</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table></div>")
+        return frames.html_summary(self.version, self.backend, self.tables)
 
     def _frame(self, data: pa.Table) -> FrameT:
         # The one conversion from Arrow: every helper's result passes here.
@@ -447,6 +439,12 @@ class Corpus(Generic[FrameT]):
                  kinds: str | Sequence[str] = TIMELINE_KINDS) -> FrameT:
         """Meetings, statements and positions in date order, intervals kept as intervals.
 
+        Records the sources give no date for are not dropped: they come last, after
+        every dated record, with null ``date_earliest`` and ``date_latest`` (select
+        them with ``date_earliest.isna() & date_latest.isna()`` in pandas). A date
+        window (``start``/``end``) leaves them out, since an undated record is in no
+        window; a record with one open bound (``../2025-01-20``) is dated.
+
         Parameters
         ----------
         start, end, within:
@@ -459,9 +457,19 @@ class Corpus(Generic[FrameT]):
 
         Returns
         -------
-        ``date_earliest``, ``date_latest``, ``date_basis``, ``kind``, ``record_id``,
-        ``title`` (a meeting's title, a statement's text, a position's summary),
-        ``actors`` (ids) and ``actor_names``. Undated records are left out.
+        ``date_earliest``, ``date_latest``, ``date_edtf``, ``end_edtf``, ``end_earliest``,
+        ``end_latest`` (where a meeting lasted: a visit's end), ``date_basis``, ``kind``,
+        ``record_id``, ``title`` (a meeting's title, a statement's text, a position's
+        summary), ``actors`` (ids) and ``actor_names``: the dated records in date
+        order, then the undated ones by kind and id.
+
+        Examples
+        --------
+        >>> import usc_events
+        >>> corpus = usc_events.open(backend="arrow")
+        >>> rows = corpus.timeline(actor="Musk", kinds=["position"]).to_pylist()
+        >>> [r["date_latest"] is None for r in rows]  # one dated position, three undated
+        [False, True, True, True]
         """
         return self._frame(connections.timeline(self._engine, start=start, end=end,
                                                 actor=actor, within=within, kinds=kinds))

@@ -18,6 +18,8 @@ from usc_events.schema.models import TABLE_MODELS
 from usc_events.schema.vocabularies import RecordType
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pyarrow as pa
 
     from usc_events.query.engine import Engine
@@ -114,3 +116,16 @@ def frame(engine: Engine, table: str) -> pa.Table:
     """Every record of ``table`` with its names and its sources (see :meth:`Corpus.frame`)."""
     check_value("table", table, FRAME_TABLES, "a table whose records have sources")
     return with_sources(engine, _named(engine, table), table)
+
+
+def html_summary(version: str, backend: str, tables: Mapping[str, pa.Table]) -> str:
+    """A corpus as Jupyter shows it: its version, backend and tables with their rows."""
+    import html
+
+    rows = "".join(f"<tr><td><code>{html.escape(name)}</code></td>"
+                   f"<td style='text-align:right'>{data.num_rows}</td></tr>"
+                   for name, data in tables.items())
+    return (f"<div><strong>usc-events corpus</strong>, data version "
+            f"{html.escape(version)}, results as {html.escape(backend)}"
+            f"<table><thead><tr><th>table</th><th>rows</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")

@@ -187,6 +187,15 @@ def _legend(rows: list[dict[str, Any]], line: Any, patch: Any) -> list[Any]:
     return handles + [handle for shown, handle in marks if shown]
 
 
+def _undated(row: dict[str, Any]) -> bool:
+    return row["date_earliest"] is None and row["date_latest"] is None
+
+
+def undated_count(events: pa.Table) -> int:
+    """How many of ``events`` have no date at all: :func:`timeline` cannot place them."""
+    return sum(map(_undated, events.select(["date_earliest", "date_latest"]).to_pylist()))
+
+
 def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     """Draw ``events`` (as :meth:`Corpus.timeline` returns them) and write ``out``.
 
@@ -194,17 +203,25 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
     A record dated to a single day is a marker; a record dated to an interval is a
     bar spanning it (both ends included). Inferred dates are drawn hatched and
     lighter than stated ones. Where the records fall into stretches of time far
-    apart, the date axis is broken between them.
+    apart, the date axis is broken between them. Records with no date cannot be
+    placed: a note under the figure says how many are not drawn. The legend shows
+    only what is drawn.
 
     Raises
     ------
     ValueError
-        When there is nothing to draw, or ``out`` is not an image format.
+        When there is nothing to draw (no record, or none dated), or ``out`` is not
+        an image format.
     """
     check_suffix(out)
-    rows = events.to_pylist()
-    if not rows:
+    every = events.to_pylist()
+    rows = [r for r in every if not _undated(r)]
+    undated = len(every) - len(rows)
+    if not every:
         raise ValueError("nothing to plot: the timeline is empty")
+    if not rows:
+        raise ValueError(f"nothing to plot: the {len(every)} records of the timeline are "
+                         "all undated")
     require("plots")
     plt = _pyplot()
     import matplotlib.dates
@@ -267,7 +284,10 @@ def timeline(events: pa.Table, out: Path, title: str = "Timeline") -> Path:
                          frameon=False, fontsize=9)
     first.set_title(title, loc="left", fontsize=12, fontweight="bold")
     broken = " (axis broken between distant periods)" if len(stretches) > 1 else ""
-    figure.supxlabel(f"date: bars span every day the record may fall on{broken}", fontsize=9)
+    left_out = (f"\n{undated} undated record{'s are' if undated != 1 else ' is'} not drawn "
+                "(the sources give no date)") if undated else ""
+    figure.supxlabel(f"date: bars span every day the record may fall on{broken}{left_out}",
+                     fontsize=9)
     return _save(figure, out)
 
 
