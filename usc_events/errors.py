@@ -148,6 +148,11 @@ class UnknownVersion(DownloadError):
     """The requested data version is not in the release index."""
 
 
+class VersionRejected(DownloadError):
+    """A downloaded data version fails the checks of a build, so it is not used; the
+    message names the version, the table and the finding."""
+
+
 class DiffError(UsageProblem, ValueError):
     """An argument of a diff names no data version, build or release, or two builds differ
     in schema version; the message names the argument (exit code 2)."""
@@ -188,6 +193,7 @@ ERROR_CODES: dict[str, str] = {
                   "one, or repeats one.",
     # values of one column
     "missing-column": "A table lacks a column of its definition.",
+    "extra-column": "A table has a column its definition does not have.",
     "required": "A required value is empty.",
     "pattern": "A value does not match its column's pattern (an id, a language code…).",
     "min-length": "A text or list is shorter than its column allows.",
