@@ -108,6 +108,11 @@ class UsageProblem(UscEventsError):
     """A command was given something it cannot check (exit code 2)."""
 
 
+class UnsafeOutput(UsageProblem):
+    """An output folder that usc-events will not replace: the data folder, or a folder it did
+    not write; the message names it and why (exit code 2)."""
+
+
 class NotFound(UscEventsError, LookupError):
     """Nothing in the corpus matches what was asked for (the message says what is close)."""
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from usc_events.cli.console import err, out
+from usc_events.cli.console import err, out, usage
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.releases import register as register_release_commands
@@ -57,9 +57,15 @@ def build(
 ) -> None:
     """Check everything under data/ and write the Parquet tables and their manifest."""
     from usc_events.build.builder import build as build_tables
-    from usc_events.store.parquet import compare, write
+    from usc_events.errors import UnsafeOutput
+    from usc_events.store.parquet import check_out_dir, compare, write
 
     target = out_dir or _default_out(data)
+    if not check:
+        try:
+            check_out_dir(target, data)
+        except UnsafeOutput as error:
+            raise usage(str(error)) from None
     corpus = build_tables(data)
     if check:
         differences = compare(corpus, target)
@@ -76,7 +82,7 @@ def build(
             f"The tables match a fresh build of {data} (dataset {corpus.version}).", highlight=False
         )
         return
-    write(corpus, target)
+    write(corpus, target, data)
     total = sum(t.num_rows for t in corpus.tables.values())
     out.print(
         f"Built {len(corpus.tables)} tables ({total} rows), dataset {corpus.version}.",

@@ -28,6 +28,8 @@ from usc_events.schema.names import version_key
 
 #: Written by the downloader into every version folder it makes: what proves it is ours.
 MARKER = ".usc-events-version"
+#: The record of a version's check (:mod:`usc_events.releases.check`), in its folder.
+CHECKED = ".usc-events-checked"
 #: The copy of the last index fetched, for offline use of "latest".
 CACHED_INDEX = "index.json"
 
@@ -168,8 +170,6 @@ def cache_problem(folder: Path) -> str | None:
 
 def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[CachedVersion]:
     """The data versions in the cache, oldest first, each with what (if anything) is wrong."""
-    from usc_events.releases.check import recorded_rejection
-
     root = settings.cache_dir(cache_dir)
     found = []
     if root.is_dir():
@@ -181,6 +181,14 @@ def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[Cac
             problem = cache_problem(folder) or recorded_rejection(folder)
             found.append(CachedVersion(folder.name, folder, problem, size))
     return sorted(found, key=lambda c: version_key(c.version))
+
+
+def recorded_rejection(folder: Path) -> str | None:
+    """The first problem recorded by the check of ``folder``; None if it passed or never ran."""
+    record = read_json(folder / CHECKED)
+    if not isinstance(record, dict) or not record.get("problems"):
+        return None
+    return f"rejected: {record['problems'][0]}"
 
 
 def clear_cache(version: str | None = None,
@@ -226,5 +234,5 @@ def clear_cache(version: str | None = None,
     return removed
 
 
-__all__ = ["CACHED_INDEX", "MARKER", "CachedVersion", "cache_problem", "cached_versions",
+__all__ = ["CACHED_INDEX", "CHECKED", "MARKER", "CachedVersion", "cache_problem", "cached_versions",
            "check_cached_version", "clear_cache", "is_version"]

@@ -23,29 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events._files import sha256_of, write_atomically
 from usc_events.errors import TableCorrupt, VersionRejected
-from usc_events.releases.cache import read_json
+from usc_events.releases.cache import CHECKED, read_json
 from usc_events.releases.make import RELEASE_MANIFEST
 from usc_events.schema.names import TABLE_NAMES, version_key
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-#: The record of a version's check, in its folder.
-CHECKED = ".usc-events-checked"
-
-
 def _key(folder: Path) -> dict[str, str]:
     from usc_events._version import __version__
 
     return {"release_sha256": sha256_of(folder / RELEASE_MANIFEST), "checked_by": __version__}
-
-
-def recorded_rejection(folder: Path) -> str | None:
-    """The first problem recorded by the check of ``folder``; None if it passed or never ran."""
-    record = read_json(folder / CHECKED)
-    if not isinstance(record, dict) or not record.get("problems"):
-        return None
-    return f"rejected: {record['problems'][0]}"
 
 
 def checked(folder: Path, version: str) -> Path:
@@ -160,4 +148,4 @@ def _read_tables(folder: Path, manifest: dict[str, Any], released: Any,
     return tables
 
 
-__all__ = ["CHECKED", "checked", "problems_of", "recorded_rejection"]
+__all__ = ["CHECKED", "checked", "problems_of"]
