@@ -157,3 +157,100 @@ def test_the_staging_folder_of_a_running_build_is_left_alone(tmp_path: Path) -> 
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+# --- item 8: CSV cells a spreadsheet would run ----------------------------------------------
+
+_FORMULAS = {
+    "records/actors/test.yaml": ("description: An envoy.",
+                                 "description: '=HYPERLINK(\"http://evil.example\",\"x\")'"),
+    "records/meetings/test.yaml": ("title: Alpha meets Beta", "title: '@SUM(1+1)'"),
+    "records/positions/test.yaml": ("summary: Beta wants tariffs to stay.",
+                                    "summary: \"-2+3+cmd|' /C calc'!A0\""),
+    "records/topics/test.yaml": ("label: Tariffs", "label: \"+Tariffs\""),
+}
+
+
+def _formula_tables(tmp_path: Path) -> dict[str, object]:
+    from conftest import FILES
+
+    changes: dict[str, str | None] = {name: FILES[name].replace(old, new)
+                                      for name, (old, new) in _FORMULAS.items()}
+    changes["records/actors/test.yaml"] = changes["records/actors/test.yaml"].replace(  # type: ignore[union-attr]
+        "name: Beta Envoy", "name: \"=Beta\"")
+    return dict(build(write_corpus(tmp_path, changes)).tables)
+
+
+def _cells(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [cell for row in csv.reader(handle, delimiter="\t" if path.suffix == ".tsv"
+                                           else ",") for cell in row]
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_csv_cells_that_spreadsheets_run_are_neutralised_unless_raw(
+    tmp_path: Path, raw: bool
+) -> None:
+    from usc_events.store.export import export
+
+    tables = _formula_tables(tmp_path)
+    out = tmp_path / "csv"
+    export(tables, "csv", out, raw=raw)  # type: ignore[arg-type]
+    export(tables, "cameo-dyads", out, raw=raw)  # type: ignore[arg-type]
+    cells = {cell for path in out.iterdir() for cell in _cells(path)}
+    written = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(1+1)",
+               "-2+3+cmd|' /C calc'!A0", "+Tariffs", "=Beta"]
+    for value in written:
+        assert (value in cells) is raw
+        assert (f"'{value}" in cells) is not raw
+    if not raw:
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "2025-03-03" in cells  # other cells as they were
+
+
+def test_cli_raw_is_for_csv_formats_only(tmp_path: Path) -> None:
+    result = _cli("export", "--format", "json", "--raw", "--out", "x", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: --raw applies to the CSV formats only: cameo-dyads, cameo-dyads-tsv, csv"]
+    assert not (tmp_path / "x").exists()
+    done = _cli("export", "--format", "csv", "--raw", "--out", "x", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+# --- item 8: the terminal -------------------------------------------------------------------
+
+_HOSTILE = ("Han\x1b]0;pwned\x07 Zheng\x1b[2J\x1b[31m said\x08\x00 [bold red]:thumbs_up:"
+            "[/bold red] \x9b31m")
+
+
+def test_show_and_search_tables_print_data_as_plain_text() -> None:
+    import io
+
+    from rich.console import Console
+
+    from usc_events.cli.explore import _table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=300,
+                      emoji=False, highlight=False)
+    console.print(_table("t", ["field", "value"], [["name", _HOSTILE], ["list", [_HOSTILE]]]))
+    shown = buffer.getvalue()
+    for sequence in ("\x1b]", "\x07", "\x1b[2J", "\x1b[31m", "\x08", "\x00", "\x9b", "👍"):
+        assert sequence not in shown
+    assert "[bold red]:thumbs_up:[/bold red]" in shown
+    assert "Han Zheng said" in shown
+
+
+def test_validate_prints_data_as_plain_text(tmp_path: Path) -> None:
+    write_corpus(tmp_path)
+    contribution = tmp_path / "contrib" / "records" / "topics" / "new.yaml"
+    contribution.parent.mkdir(parents=True)
+    contribution.write_text("- topic_id: ':thumbs_up: [bold]x[/bold]'\n"
+                            "  label: Fine\n  description: Fine.\n", encoding="utf-8")
+    result = _cli("validate", str(contribution), "--data", "data", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "':thumbs_up: [bold]x[/bold]'" in result.stdout
+    assert "👍" not in result.stdout and "\x1b" not in result.stdout

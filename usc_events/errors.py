@@ -108,6 +108,10 @@ class UsageProblem(UscEventsError):
     """A command was given something it cannot check (exit code 2)."""
 
 
+class QueryTooLong(UsageProblem, ValueError):
+    """A name, id or search text longer than the query helpers take (exit code 2)."""
+
+
 class UnsafeOutput(UsageProblem):
     """An output folder that usc-events will not replace: the data folder, or a folder it did
     not write; the message names it and why (exit code 2)."""

@@ -1,7 +1,8 @@
 """The ``usc-events`` command line.
 
 Exit codes: 0 success; 1 the data is invalid, or a check or search found a
-difference or nothing; 2 usage errors (typer's own).
+difference or nothing; 2 usage errors (typer's own, and a UsageProblem: an argument too long,
+an output folder usc-events will not replace).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from usc_events.cli.console import err, out, usage
+from usc_events.cli.console import err, out, plain, usage
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.releases import register as register_release_commands
-from usc_events.errors import DataInvalid, UscEventsError
+from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
 
 app = typer.Typer(
     name="usc-events",
@@ -157,14 +158,17 @@ def main() -> None:
         app()
     except DataInvalid as error:
         for violation in error.violations:
-            err.print(str(violation), highlight=False, markup=False)
+            err.print(plain(violation), highlight=False, markup=False)
         count = len(error.violations)
         err.print(
             f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
             highlight=False,
         )
         sys.exit(1)
+    except UsageProblem as error:
+        err.print(f"error: {plain(error)}", highlight=False, markup=False)
+        sys.exit(2)
     except (UscEventsError, ValueError) as error:
-        err.print(f"error: {error}", highlight=False, markup=False)
+        err.print(f"error: {plain(error)}", highlight=False, markup=False)
         sys.exit(1)
 

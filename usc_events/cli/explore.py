@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from usc_events.cli.console import failure, out, usage
+from usc_events.cli.console import failure, out, plain, usage
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -64,7 +64,7 @@ def _cut(value: Any, width: int = CELL) -> str:
         return "—"
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    text = " ".join(str(value).split())
+    text = " ".join(plain(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -245,15 +245,22 @@ def export(
         "--format", help="csv, json, parquet, sqlite or duckdb.")],
     out_dir: Annotated[Path, typer.Option("--out", help="The folder to write into.")],
     as_json: JsonOption = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV formats: write cells as they are; by default a cell beginning "
+                      "with = + - @, a tab or a carriage return gets a leading ' so that "
+                      "spreadsheets do not run it as a formula.")] = False,
 ) -> None:
     """Export every table as CSV, JSON, Parquet, or one SQLite or DuckDB database."""
-    from usc_events.store.export import FORMATS, export
+    from usc_events.store.export import FORMATS, SPREADSHEET_FORMATS, export
 
     if fmt not in FORMATS:
         raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
+    if raw and fmt not in SPREADSHEET_FORMATS:
+        raise usage("--raw applies to the CSV formats only: "
+                    + ", ".join(sorted(SPREADSHEET_FORMATS)))
     tables = _corpus().tables
     try:
-        written = export(tables, fmt, out_dir)
+        written = export(tables, fmt, out_dir, raw=raw)
     except OSError as error:  # a folder that cannot be written, a full disk
         where = error.filename or out_dir
         raise failure(f"{where}: cannot write the export: {error.strerror or error}") from None

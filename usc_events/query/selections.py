@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.matching import fold
 from usc_events.query.engine import ROLE_RANK
-from usc_events.query.lookup import actor_ids, actor_names, check_id, resolve_topic
+from usc_events.query.lookup import actor_ids, actor_names, bounded, check_id, resolve_topic
 from usc_events.query.windows import Window
 from usc_events.schema.models import TABLE_MODELS
 from usc_events.schema.vocabularies import StatementKind
@@ -167,7 +167,7 @@ def search(engine: Engine, text: str) -> pa.Table:
     """One row per field that contains ``text`` (see :meth:`Corpus.search`)."""
     import pyarrow as pa
 
-    wanted = fold(text).strip()
+    wanted = fold(bounded(text, "the search text")).strip()
     if not wanted:
         raise ValueError("empty search text; give a word to look for")
     hits: dict[str, list[str]] = {"table": [], "record_id": [], "field": [], "text": []}

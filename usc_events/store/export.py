@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events._files import write_files_into
 from usc_events.schema.columns import Column, columns, model
+from usc_events.store.formats.common import spreadsheet_cell
 from usc_events.store.formats.dyads import write_cameo_dyads, write_cameo_dyads_tsv
 from usc_events.store.formats.plover import write_plover
 from usc_events.store.formats.popolo import write_popolo
@@ -197,7 +198,10 @@ def _link_rows(link: LinkTable, data: pa.Table) -> list[tuple[str, str]]:
 # --- writers -----------------------------------------------------------------------------
 
 
-def _write_csv(tables: Mapping[str, pa.Table], folder: Path) -> None:
+def _write_csv(tables: Mapping[str, pa.Table], folder: Path, raw: bool = False) -> None:
+    """One CSV file per table; a cell a spreadsheet would run as a formula (it begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``, unless
+    ``raw``."""
     import csv
 
     for table, data in tables.items():
@@ -206,7 +210,8 @@ def _write_csv(tables: Mapping[str, pa.Table], folder: Path) -> None:
             writer = csv.DictWriter(handle, fieldnames=names)
             writer.writeheader()
             for row in data.to_pylist():
-                writer.writerow(_text_row(table, row))
+                writer.writerow({k: spreadsheet_cell(v, raw)
+                                 for k, v in _text_row(table, row).items()})
 
 
 def _write_json(tables: Mapping[str, pa.Table], folder: Path) -> None:
@@ -278,7 +283,10 @@ def _write_duckdb(tables: Mapping[str, pa.Table], folder: Path) -> None:
         connection.close()
 
 
-WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
+#: The formats written as CSV or TSV, whose writers take ``raw`` (see :func:`export`).
+SPREADSHEET_FORMATS = frozenset({"csv", "cameo-dyads", "cameo-dyads-tsv"})
+
+WRITERS: dict[str, Callable[..., None]] = {
     "csv": _write_csv,
     "json": _write_json,
     "parquet": _write_parquet,
@@ -292,7 +300,8 @@ WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
 }
 
 
-def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path]:
+def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path,
+           raw: bool = False) -> list[Path]:
     """Write ``tables`` in format ``fmt`` into ``out_dir``; return the files written.
 
     Parameters
@@ -304,6 +313,11 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path
     out_dir:
         The folder to write into (created if missing). Files of the same names in it
         are replaced; nothing else in it is touched.
+    raw:
+        For the CSV formats (:data:`SPREADSHEET_FORMATS`): write cells exactly as they
+        are. By default a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+        carriage return gets a leading ``'``, so that a spreadsheet shows it as text
+        instead of running it as a formula (CSV injection).
 
     Raises
     ------
@@ -314,4 +328,8 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out_dir: Path) -> list[Path
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"{out_dir}: exists and is not a folder")
-    return write_files_into(out_dir, lambda staging: WRITERS[fmt](tables, staging))
+    if raw and fmt not in SPREADSHEET_FORMATS:
+        raise ValueError(f"raw applies to {', '.join(sorted(SPREADSHEET_FORMATS))} only, "
+                         f"not {fmt}")
+    options = {"raw": raw} if fmt in SPREADSHEET_FORMATS else {}
+    return write_files_into(out_dir, lambda staging: WRITERS[fmt](tables, staging, **options))
