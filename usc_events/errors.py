@@ -221,6 +221,10 @@ ERROR_CODES: dict[str, str] = {
     "quote": "An evidence quote is not in its document, is ambiguous, or its occurrence "
              "number is out of range.",
     "span-mismatch": "An evidence row's offsets do not give its quote: text[start:end] != quote.",
+    "quote-word": "An evidence quote or a passage has no letter or digit (a space, a dash), "
+                  "so it supports nothing.",
+    "date-range": "A date falls outside the years 1800–2100 and the record gives no "
+                  "date_override saying why it is right.",
     "quote-not-in-evidence": "A direct quote's text is not inside any of its evidence spans.",
     "needs-review": "A drafted record still carries its NEEDS REVIEW note.",
     # dates and references
