@@ -334,3 +334,40 @@ def test_concurrent_downloads_of_one_version_all_succeed(server: ReleaseServer,
         assert _parts(cache) == []
         [entry] = cached_versions(cache)
         assert entry.problem is None
+
+
+def _with_schema(releases: Path, schema_version: str, drop: str | None = None) -> None:
+    import pyarrow.parquet as pq
+
+    folder = releases / "0.1.0"
+    if drop is not None:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        tables = {}
+        for table, entry in manifest["tables"].items():
+            data = pq.read_table(folder / entry["file"])
+            if drop in data.column_names:
+                tables[table] = data.drop_columns([drop])
+        republish(releases, "0.1.0", tables=tables)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["schema_version"] = schema_version
+    republish(releases, "0.1.0", files={"manifest.json": json.dumps(manifest).encode()})
+
+
+def test_a_version_of_an_earlier_minor_schema_is_read(
+    server: ReleaseServer, releases: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _with_schema(releases, "2.0.0", drop="date_override")
+    monkeypatch.setenv("USC_EVENTS_DATA_URL", server.url)
+    monkeypatch.setenv("USC_EVENTS_CACHE_DIR", str(cache))
+    meetings = usc_events.load("meetings", backend="arrow", version="0.1.0")
+    assert "date_override" not in meetings.column_names
+    assert [m.date_override for m in usc_events.records("meetings", version="0.1.0")] == [None]
+
+
+def test_a_version_of_another_major_schema_is_refused(
+    server: ReleaseServer, releases: Path, cache: Path
+) -> None:
+    _with_schema(releases, "1.0.0")
+    with pytest.raises(VersionRejected, match=r"manifest\.json: schema_version is 1\.0\.0, but "
+                                              r"this usc-events reads schema 2\.1\.0"):
+        _get(server, cache)
