@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-FaultKind = Literal["status", "truncate", "corrupt"]
+FaultKind = Literal["status", "truncate", "corrupt", "slow", "unbounded", "overlong"]
 
 
 @dataclass
 class Fault:
+    """``slow``: the body one byte every ``delay`` s; ``unbounded``: the body and then
+    ``extra`` more bytes, with no Content-Length; ``overlong``: a Content-Length ``extra``
+    bytes more than the body (and that many bytes)."""
+
     kind: FaultKind
     #: How many requests fail before the path is served normally again.
     times: int = 1
     status: int = 500
+    delay: float = 1.0
+    extra: int = 0
 
 
 class ReleaseServer:
@@ -33,6 +40,8 @@ class ReleaseServer:
         self.root = root
         self.faults: dict[str, Fault] = {}
         self.requests: list[str] = []
+        #: Bytes of an ``unbounded`` fault's excess written before the client hung up.
+        self.sent_extra = 0
         self._lock = threading.Lock()
         server = self
 
@@ -56,6 +65,9 @@ class ReleaseServer:
                     return
                 if fault is not None and fault.kind == "corrupt":
                     body = bytes([body[0] ^ 0xFF]) + body[1:]
+                if fault is not None and fault.kind in ("unbounded", "overlong", "slow"):
+                    self._send_faulty(body, fault)
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(len(body)))
@@ -67,6 +79,32 @@ class ReleaseServer:
                     return
                 self.wfile.write(body)
 
+            def _send_faulty(self, body: bytes, fault: Fault) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                if fault.kind == "overlong":
+                    self.send_header("Content-Length", str(len(body) + fault.extra))
+                elif fault.kind == "slow":
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    if fault.kind == "slow":
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(fault.delay)
+                        return
+                    self.wfile.write(body)
+                    block, left = b"x" * 65536, fault.extra
+                    while left > 0:
+                        with server._lock:
+                            server.sent_extra += min(left, len(block))
+                        self.wfile.write(block[:left])
+                        left -= len(block)
+                except OSError:
+                    return  # the client stopped reading, as it should
+
             def log_message(self, format: str, *args: object) -> None:
                 return
 
@@ -76,10 +114,11 @@ class ReleaseServer:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
-    def fail(self, path: str, kind: FaultKind, times: int = 1, status: int = 500) -> None:
+    def fail(self, path: str, kind: FaultKind, times: int = 1, status: int = 500,
+             delay: float = 1.0, extra: int = 0) -> None:
         """Make the next ``times`` requests of ``path`` fail as ``kind``."""
         with self._lock:
-            self.faults[path] = Fault(kind, times, status)
+            self.faults[path] = Fault(kind, times, status, delay, extra)
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -137,3 +176,54 @@ def changelog(root: Path) -> Path:
     path = root / "CHANGELOG.md"
     path.write_text(CHANGELOG, encoding="utf-8")
     return path
+
+
+# --- crafted releases ----------------------------------------------------------------------
+
+
+def republish(root: Path, version: str, files: dict[str, bytes | None] | None = None,
+              tables: dict[str, object] | None = None,
+              names: dict[str, str] | None = None) -> None:
+    """Change the release ``version`` in ``root`` and make it self-consistent again.
+
+    ``tables`` replaces Parquet tables (pyarrow tables, by table name) and updates
+    ``manifest.json``; ``files`` replaces (or, with None, removes) files; ``names`` renames
+    entries of ``release.json`` (old name -> new, the file's bytes unchanged). Every hash in
+    ``manifest.json``, ``release.json`` and ``versions.json`` is rewritten, as a hostile
+    server would publish it.
+    """
+    import hashlib
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+
+    folder = root / version
+    if tables:
+        manifest = json.loads((folder / "manifest.json").read_text())
+        for table, data in tables.items():
+            buffer = io.BytesIO()
+            pq.write_table(data, buffer)  # type: ignore[arg-type]
+            content = buffer.getvalue()
+            entry = manifest["tables"][table]
+            (folder / entry["file"]).write_bytes(content)
+            entry.update(rows=data.num_rows, bytes=len(content),  # type: ignore[attr-defined]
+                         sha256=hashlib.sha256(content).hexdigest())
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    for name, content in (files or {}).items():
+        if content is None:
+            (folder / name).unlink()
+        else:
+            (folder / name).write_bytes(content)
+    release = json.loads((folder / "release.json").read_text())
+    listed = {(names or {}).get(name, name): name for name in release["files"]}
+    release["files"] = {}
+    for name, on_disk in listed.items():
+        content = (folder / on_disk).read_bytes()
+        release["files"][name] = {"sha256": hashlib.sha256(content).hexdigest(),
+                                  "bytes": len(content)}
+    (folder / "release.json").write_text(json.dumps(release, indent=2))
+    index = json.loads((root / "versions.json").read_text())
+    index["versions"][version]["sha256"] = hashlib.sha256(
+        (folder / "release.json").read_bytes()).hexdigest()
+    (root / "versions.json").write_text(json.dumps(index, indent=2))

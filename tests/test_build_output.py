@@ -42,7 +42,7 @@ def test_manifest_records_versions_rows_and_hashes(corpus_root: Path) -> None:
     write(corpus, out)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["dataset_version"] == "0.1.0"
-    assert manifest["schema_version"] == "2.0.0"
+    assert manifest["schema_version"] == "2.1.0"
     assert set(manifest["tables"]) == set(corpus.tables)
     for entry in manifest["tables"].values():
         content = (out / entry["file"]).read_bytes()

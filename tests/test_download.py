@@ -14,6 +14,8 @@ from conftest import edit
 from release_server import ReleaseServer, built_tables, changelog, refused_url
 
 import usc_events
+from usc_events.releases.cache import MARKER
+from usc_events.releases.check import CHECKED
 from usc_events.releases.download import (
     DownloadError,
     StaleIndexWarning,
@@ -64,6 +66,8 @@ def _assert_nothing_unverified(folder: Path, release_dir: Path, version: str) ->
     if not folder.exists():
         return
     for path in folder.iterdir():
+        if path.name in (MARKER, CHECKED):
+            continue
         if path.name == "release.json":
             assert path.read_bytes() == (release_dir / version / "release.json").read_bytes()
             continue
@@ -80,7 +84,8 @@ def test_latest_downloads_every_file_of_the_newest_version(
     folder = download("latest", base_url=server.url, cache_dir=cache, progressbar=False)
     assert folder == cache / "0.2.0"
     files = _release_files(release_dir, "0.2.0")
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "release.json"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*files, "release.json", MARKER,
+                                                               CHECKED])
     for name in files:
         assert (folder / name).read_bytes() == (release_dir / "0.2.0" / name).read_bytes()
     assert cache_problem(folder) is None
@@ -223,7 +228,7 @@ def test_a_retry_after_an_interrupted_download_fetches_only_what_is_missing(
     server.fail(f"0.2.0/{broken}", "truncate")
     with pytest.raises(DownloadError, match=f"0.2.0/{broken}: the connection closed"):
         download("0.2.0", base_url=server.url, cache_dir=cache, progressbar=False)
-    kept = sorted(p.name for p in (cache / "0.2.0").iterdir())
+    kept = sorted(p.name for p in (cache / "0.2.0").iterdir() if p.name != MARKER)
     assert kept == names[: len(names) // 2]
     server.requests.clear()
     download("0.2.0", base_url=server.url, cache_dir=cache, progressbar=False)
@@ -356,7 +361,10 @@ def test_clearing_the_cache_removes_only_its_own_files(server: ReleaseServer, ca
     assert clear_cache("0.1.0", cache_dir=cache) == ["0.1.0"]
     assert [c.version for c in cached_versions(cache)] == ["0.2.0"]
     assert clear_cache(cache_dir=cache) == ["0.2.0", "index.json"]
-    assert sorted(p.name for p in cache.iterdir()) == ["notes.txt", "scratch"]
+    # The empty lock files stay: deleting one while another process waits on it would let
+    # two processes hold "the" lock at once.
+    assert sorted(p.name for p in cache.iterdir() if not p.name.endswith(".lock")) == [
+        "notes.txt", "scratch"]
     with pytest.raises(UnknownVersion, match=r"data version 0\.1\.0 is not in the cache"):
         clear_cache("0.1.0", cache_dir=cache)
 

@@ -14,19 +14,23 @@ from hypothesis import strategies as st
 
 from usc_events.schema.columns import Column, arrow_schema, columns, model
 from usc_events.schema.models import TABLE_MODELS
+from usc_events.schema.types import FREE_TEXT_PATTERN
 
 #: Text that tends to break naive pipelines: curly quotes, NBSP, ellipsis, CJK, RTL, emoji.
 TRICKY = "“”‘’\u00a0…—–漢正汉字عربي🙂 \t\nabcXYZ\"'\\"
+#: The control characters that free text may not hold (all of C0 but tab and newline).
+CONTROL = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n")
 
 
 def _scalar(column: Column) -> st.SearchStrategy[Any]:
     if column.enum:
         return st.sampled_from(column.enum)
-    if column.pattern:
+    if column.pattern and column.pattern != FREE_TEXT_PATTERN:
         return st.from_regex(column.pattern, fullmatch=True)
     if column.scalar is str:
         return st.text(
-            alphabet=st.sampled_from(TRICKY) | st.characters(codec="utf-8"),
+            alphabet=st.sampled_from(TRICKY) | st.characters(
+                codec="utf-8", exclude_characters=CONTROL if column.pattern else ""),
             min_size=column.min_length or 0,
             max_size=40,
         )

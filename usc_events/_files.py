@@ -9,10 +9,12 @@ any other program's, never the 0600 of a temporary file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,25 +83,85 @@ def staged_file(path: Path) -> Iterator[Path]:
         staging.unlink(missing_ok=True)
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the paths ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False, having changed nothing, where the system or file system cannot.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(parent: Path, prefix: str) -> list[Path]:
+    """Delete the staging folders ``prefix<pid>-…`` in ``parent`` of processes that are gone.
+
+    A build killed midway leaves its staging folder; the next one removes it. Folders of
+    live processes (a build running beside this one) and symbolic links are left alone.
+    """
+    pattern = re.compile(rf"^{re.escape(prefix)}(?:old-)?(\d+)-")
+    removed = []
+    for path in parent.iterdir() if parent.is_dir() else ():
+        match = pattern.match(path.name)
+        if match is None or path.is_symlink() or not path.is_dir():
+            continue
+        pid = int(match.group(1))
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def replace_folder(target: Path, fill: Callable[[Path], None], prefix: str = ".build-") -> None:
     """Fill a new folder beside ``target`` with ``fill``, then put it in ``target``'s place.
 
-    The old folder is renamed away only once the new one is complete, and removed after;
-    if ``fill`` fails, nothing of the new folder stays and ``target`` is untouched.
+    The new folder is complete before it is swapped in, in one step where the system can
+    (:func:`exchange`), so a reader finds the old folder or the new one, never none;
+    elsewhere it takes two renames. The old folder is removed after. If ``fill`` fails,
+    nothing of the new folder stays and ``target`` is untouched. Staging folders that a
+    killed run left behind are removed first (:func:`remove_leftovers`).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
+    remove_leftovers(target.parent, prefix)
+    staging = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=target.parent))
     try:
         os.chmod(staging, default_mode(folder=True))
         fill(staging)
-        if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f"{prefix}old-", dir=target.parent))
+        if not target.exists():
+            os.replace(staging, target)
+        elif exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # now the old folder
+        else:
+            retired = Path(tempfile.mkdtemp(prefix=f"{prefix}old-{os.getpid()}-",
+                                            dir=target.parent))
             retired.rmdir()
             os.replace(target, retired)
             os.replace(staging, target)
             shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

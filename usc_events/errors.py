@@ -135,6 +135,15 @@ class ExportTargetExists(UsageProblem):
         super().__init__(f"{reason}; pass force=True to replace it")
 
 
+class QueryTooLong(UsageProblem, ValueError):
+    """A name, id or search text longer than the query helpers take (exit code 2)."""
+
+
+class UnsafeOutput(UsageProblem):
+    """An output folder that usc-events will not replace: the data folder, or a folder it did
+    not write; the message names it and why (exit code 2)."""
+
+
 class NotFound(UscEventsError, LookupError):
     """Nothing in the corpus matches what was asked for (the message says what is close).
 
@@ -211,6 +220,11 @@ class UnknownVersion(DownloadError):
     """The requested data version is not in the release index."""
 
 
+class VersionRejected(DownloadError):
+    """A downloaded data version fails the checks of a build, so it is not used; the
+    message names the version, the table and the finding."""
+
+
 class DiffError(UsageProblem, ValueError):
     """An argument of a diff names no data version, build or release, or two builds differ
     in schema version; the message names the argument (exit code 2)."""
@@ -251,6 +265,7 @@ ERROR_CODES: dict[str, str] = {
                   "one, or repeats one.",
     # values of one column
     "missing-column": "A table lacks a column of its definition.",
+    "extra-column": "A table has a column its definition does not have.",
     "required": "A required value is empty.",
     "pattern": "A value does not match its column's pattern (an id, a language code…).",
     "min-length": "A text or list is shorter than its column allows.",
@@ -269,6 +284,10 @@ ERROR_CODES: dict[str, str] = {
     "quote": "An evidence quote is not in its document, is ambiguous, or its occurrence "
              "number is out of range.",
     "span-mismatch": "An evidence row's offsets do not give its quote: text[start:end] != quote.",
+    "quote-word": "An evidence quote or a passage has no letter or digit (a space, a dash), "
+                  "so it supports nothing.",
+    "date-range": "A date falls outside the years 1800–2100 and the record gives no "
+                  "date_override saying why it is right.",
     "quote-not-in-evidence": "A direct quote's text is not inside any of its evidence spans.",
     "needs-review": "A drafted record still carries its NEEDS REVIEW note.",
     # dates and references

@@ -3,12 +3,13 @@
 Each setting is resolved in the same order: an explicit argument, then an
 environment variable, then the default.
 
-=====================  ========================  ==========================================
-setting                environment variable      default
-=====================  ========================  ==========================================
-base URL of releases   ``USC_EVENTS_DATA_URL``   :data:`DEFAULT_DATA_URL` (a placeholder)
-cache folder           ``USC_EVENTS_CACHE_DIR``  the platform's user cache folder
-=====================  ========================  ==========================================
+======================  ================================  ========================================
+setting                 environment variable              default
+======================  ================================  ========================================
+base URL of releases    ``USC_EVENTS_DATA_URL``           :data:`DEFAULT_DATA_URL` (a placeholder)
+cache folder            ``USC_EVENTS_CACHE_DIR``          the platform's user cache folder
+deadline of a download  ``USC_EVENTS_DOWNLOAD_DEADLINE``  :data:`DEFAULT_DEADLINE` seconds
+======================  ================================  ========================================
 
 Examples
 --------
@@ -25,6 +26,10 @@ from urllib.parse import urlsplit
 
 DATA_URL_ENV = "USC_EVENTS_DATA_URL"
 CACHE_DIR_ENV = "USC_EVENTS_CACHE_DIR"
+DEADLINE_ENV = "USC_EVENTS_DOWNLOAD_DEADLINE"
+
+#: Seconds a whole download (the index, the release manifest and every file) may take.
+DEFAULT_DEADLINE = 600.0
 
 #: The default base URL of the releases. It is a placeholder under the reserved
 #: ``.invalid`` top-level domain, which never resolves: the project has no public
@@ -69,4 +74,29 @@ def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
-__all__ = ["CACHE_DIR_ENV", "DATA_URL_ENV", "DEFAULT_DATA_URL", "cache_dir", "data_url"]
+def download_deadline(override: float | None = None) -> float:
+    """Seconds a whole download may take before it is abandoned.
+
+    Raises
+    ------
+    ValueError
+        When the value (argument or environment variable) is not a positive number.
+    """
+    source, value = "deadline", override
+    if value is None:
+        text = os.environ.get(DEADLINE_ENV) or None
+        if text is None:
+            return DEFAULT_DEADLINE
+        source = DEADLINE_ENV
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{source}: expected a positive number of seconds, e.g. 600; "
+                         f"got {os.environ.get(DEADLINE_ENV) if override is None else override!r}")
+    return float(value)
+
+
+__all__ = ["CACHE_DIR_ENV", "DATA_URL_ENV", "DEADLINE_ENV", "DEFAULT_DATA_URL",
+           "DEFAULT_DEADLINE", "cache_dir", "data_url", "download_deadline"]

@@ -15,6 +15,7 @@ from usc_events.build.finding import closest
 from usc_events.schema.columns import contribution_model, evidence_item_model, passage_item_model
 from usc_events.schema.types import (
     EVIDENCE_ID_PATTERN,
+    FREE_TEXT_PATTERN,
     PARTICIPANT_ID_PATTERN,
     SLUG_PATTERN,
     CameoCode,
@@ -36,6 +37,8 @@ PATTERN_HINTS: dict[str, str] = {
     "e.g. 'han-zheng'",
     PARTICIPANT_ID_PATTERN: "the meeting id and the actor id joined by a dot",
     EVIDENCE_ID_PATTERN: "evidence ids are derived by the build; leave them out",
+    FREE_TEXT_PATTERN: "text may hold tabs and line breaks but no other control character "
+    "(U+0000 to U+001F: NUL, escape, carriage return…); remove it",
     _pattern(CountryCode): "an ISO 3166-1 alpha-2 code in capitals, e.g. 'CN' or 'US'",
     _pattern(WikidataId): "a Wikidata item id, e.g. 'Q42'",
     _pattern(LanguageTag): "a BCP 47 language tag, e.g. 'en' or 'zh-CN'",

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
 from usc_events.matching import Choices
-from usc_events.schema.columns import Column, arrow_type, columns, model
+from usc_events.schema.columns import Column, arrow_type, columns, contribution_key, model
+from usc_events.schema.types import PLAUSIBLE_YEARS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,6 +34,7 @@ def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
     for table, data in tables.items():
         findings.extend(check_columns(table, data))
         findings.extend(check_intervals(table, data))
+        findings.extend(check_plausible_dates(table, data))
     findings.extend(check_foreign_keys(tables))
     findings.extend(check_table_rules(tables))
     return findings
@@ -210,6 +212,45 @@ def check_intervals(table: str, data: pa.Table) -> Iterator[Finding]:
                     f"give both {low} and {high}, or neither",
                     "interval-incomplete",
                 )
+
+
+def check_plausible_dates(table: str, data: pa.Table) -> Iterator[Finding]:
+    """Dates outside :data:`~usc_events.schema.types.PLAUSIBLE_YEARS` need a ``date_override``.
+
+    Each record is reported once per date as the contributor wrote it (``date``, ``end``,
+    ``published``…), not once per bound derived from it.
+    """
+    import datetime as dt
+
+    import pyarrow.compute as pc
+
+    low, high = PLAUSIBLE_YEARS
+    by_name = {column.name: column for column in columns(table)}
+    waived = (pc.is_valid(data.column("date_override"))
+              if "date_override" in data.column_names else None)
+    reported: set[tuple[int, str]] = set()
+    for column in by_name.values():
+        if column.scalar not in (dt.date, dt.datetime) or column.name not in data.column_names:
+            continue
+        years = pc.year(data.column(column.name))
+        outside = pc.or_(pc.less(years, low), pc.greater(years, high))
+        if waived is not None:
+            outside = pc.and_(outside, pc.invert(waived))
+        prefix = column.name.rsplit("_", 1)[0]
+        edtf = by_name.get(f"{prefix}_edtf") if column.name.endswith(("_earliest", "_latest")) \
+            else None
+        field = contribution_key(edtf) if edtf is not None else column.name
+        for row in rows(outside):
+            if (row, field) in reported:
+                continue
+            reported.add((row, field))
+            value = data.column(edtf.name if edtf else column.name)[row].as_py()
+            shown = value.isoformat() if isinstance(value, dt.date) else value
+            yield Finding(
+                table, row, field,
+                f"{shown!r} falls in the year {years[row].as_py()}, outside {low}–{high}: a typo? "
+                "If the date is right, say why in date_override",
+                "date-range", value=shown)
 
 
 def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:

@@ -27,6 +27,22 @@ def check_table_rules(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     yield from _check_direct_quotes(tables)
     yield from _check_record_refs(tables)
     yield from _check_citations(tables)
+    yield from _check_quote_words(tables)
+
+
+def _check_quote_words(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
+    """A quote (of evidence or of a passage) holds at least one letter or digit."""
+    import pyarrow.compute as pc
+
+    for table in ("evidence", "passages"):
+        data = tables.get(table)
+        if data is None or "quote" not in data.column_names:
+            continue
+        quotes = data.column("quote")
+        for row in rows(pc.invert(pc.match_substring_regex(quotes, r"[\pL\pN]"))):
+            yield Finding(table, row, "quote",
+                          f"{quotes[row].as_py()!r} has no letter or digit; a quote is words "
+                          "of the document", "quote-word", value=quotes[row].as_py())
 
 
 def _record_keys(tables: Mapping[str, pa.Table], table: str) -> pa.ChunkedArray:

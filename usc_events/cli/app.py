@@ -1,8 +1,9 @@
 """The ``usc-events`` command line.
 
 Exit codes: 0 success; 1 the data is invalid, or a check or search found a
-difference or nothing; 2 usage errors (typer's own, and an optional feature used
-without its extra: see :mod:`usc_events.extras`).
+difference or nothing; 2 usage errors (typer's own, and a UsageProblem: an optional
+feature used without its extra (see :mod:`usc_events.extras`), an argument too long,
+an output folder usc-events will not replace).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from usc_events.cli.cite import register as register_cite_command
-from usc_events.cli.console import err, out, speak_cli
+from usc_events.cli.console import err, out, plain, speak_cli, usage
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.panels import EXPLORE, MAINTAIN, in_panel_order
@@ -60,9 +61,15 @@ def build(
 ) -> None:
     """Check everything under data/ and write the Parquet tables and their manifest."""
     from usc_events.build.builder import build as build_tables
-    from usc_events.store.parquet import compare, write
+    from usc_events.errors import UnsafeOutput
+    from usc_events.store.parquet import check_out_dir, compare, write
 
     target = out_dir or _default_out(data)
+    if not check:
+        try:
+            check_out_dir(target, data)
+        except UnsafeOutput as error:
+            raise usage(str(error)) from None
     corpus = build_tables(data)
     if check:
         differences = compare(corpus, target)
@@ -79,7 +86,7 @@ def build(
             f"The tables match a fresh build of {data} (dataset {corpus.version}).", highlight=False
         )
         return
-    write(corpus, target)
+    write(corpus, target, data)
     total = sum(t.num_rows for t in corpus.tables.values())
     out.print(
         f"Built {len(corpus.tables)} tables ({total} rows), dataset {corpus.version}.",
@@ -164,7 +171,7 @@ def main() -> None:
         app()
     except DataInvalid as error:
         for violation in error.violations:
-            err.print(str(violation), highlight=False, markup=False)
+            err.print(plain(violation), highlight=False, markup=False)
         count = len(error.violations)
         err.print(
             f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
@@ -172,9 +179,9 @@ def main() -> None:
         )
         sys.exit(1)
     except UsageProblem as error:  # a missing extra, a path that names nothing
-        err.print(f"error: {error}", highlight=False, markup=False)
+        err.print(f"error: {plain(error)}", highlight=False, markup=False)
         sys.exit(2)
     except (UscEventsError, ValueError) as error:
-        err.print(f"error: {speak_cli(error)}", highlight=False, markup=False)
+        err.print(f"error: {plain(speak_cli(error))}", highlight=False, markup=False)
         sys.exit(1)
 

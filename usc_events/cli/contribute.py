@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from usc_events.cli.console import err, out
+from usc_events.cli.console import err, out, plain
 from usc_events.cli.panels import CONTRIBUTE
 
 
@@ -63,7 +63,7 @@ def validate(
         out.print_json(json.dumps(report.as_json(), default=str, ensure_ascii=False))
     else:
         for violation in report.violations:
-            out.print(str(violation), markup=False)
+            out.print(plain(violation), markup=False)
         out.print(report.summary(), markup=False)
     if not report.valid:
         raise typer.Exit(1)
@@ -142,7 +142,7 @@ def propose(
         actors, documents, topics = known_corpus(data if data.is_dir() else None)
     except DataInvalid as error:
         for violation in error.violations:
-            err.print(str(violation), markup=False)
+            err.print(plain(violation), markup=False)
         err.print("nothing was written.", markup=False)
         raise typer.Exit(1) from None
     draft = propose(text, article.read_bytes(), article.name, actors, documents, topics)

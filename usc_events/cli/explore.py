@@ -361,17 +361,24 @@ def export(
         "--force", help="Replace an existing file, or the files of the same names in a "
         "folder that is not empty.")] = False,
     as_json: JsonOption = False,
+    raw: Annotated[bool, typer.Option(
+        "--raw", help="CSV formats: write cells as they are; by default a cell beginning "
+                      "with = + - @, a tab or a carriage return gets a leading ' so that "
+                      "spreadsheets do not run it as a formula.")] = False,
 ) -> None:
     """Export every table as CSV, JSON, Parquet, an event-data format, or one SQLite or
     DuckDB database file."""
     from usc_events.errors import ExportTargetExists
-    from usc_events.store.export import FORMATS, export
+    from usc_events.store.export import FORMATS, SPREADSHEET_FORMATS, export
 
     if fmt not in FORMATS:
         raise usage(f"unknown format {fmt!r} for --format; choose {', '.join(FORMATS)}")
+    if raw and fmt not in SPREADSHEET_FORMATS:
+        raise usage("--raw applies to the CSV formats only: "
+                    + ", ".join(sorted(SPREADSHEET_FORMATS)))
     tables = _corpus().tables
     try:
-        written = export(tables, fmt, out_path, force=force)
+        written = export(tables, fmt, out_path, force=force, raw=raw)
     except ExportTargetExists as error:
         raise usage(f"{error.reason}; nothing was written (add --force to replace it)") from None
     except ValueError as error:  # a folder given as a database file, or the other way round

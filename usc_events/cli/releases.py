@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from usc_events.cli.console import err, out, plain, usage
 from usc_events.cli.panels import MAINTAIN, VERSIONS
@@ -37,6 +38,17 @@ def _version_argument(value: str | None) -> str | None:
         return None
     try:
         return check_version(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+def _cached_version_argument(value: str | None) -> str | None:
+    from usc_events.releases.cache import check_cached_version
+
+    if value is None:
+        return None
+    try:
+        return check_cached_version(value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
 
@@ -195,8 +207,10 @@ def cache_list(cache_dir: CacheOption = None) -> None:
     for column in ("version", "bytes", "state"):
         listing.add_column(column)
     for entry in found:
-        listing.add_row(entry.version, str(entry.bytes),
-                        "verified" if entry.problem is None else f"incomplete: {entry.problem}")
+        state = ("verified" if entry.problem is None
+                 else entry.problem if entry.problem.startswith("rejected")
+                 else f"incomplete: {entry.problem}")
+        listing.add_row(entry.version, str(entry.bytes), Text(plain(state)))
     out.print(listing)
 
 
@@ -205,11 +219,15 @@ def cache_clear(
     version: Annotated[
         str | None,
         typer.Argument(help="Only this data version [default: every version].",
-                       callback=_version_argument),
+                       callback=_cached_version_argument),
     ] = None,
     cache_dir: CacheOption = None,
 ) -> None:
-    """Delete one cached data version, or all of them."""
+    """Delete one cached data version, or all of them.
+
+    Only folders the downloader wrote (they hold its marker) are deleted; symbolic links
+    and anything else in the cache folder are left alone.
+    """
     from usc_events.releases.download import clear_cache
 
     removed = clear_cache(version, cache_dir)

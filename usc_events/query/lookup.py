@@ -11,13 +11,32 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from usc_events.errors import Ambiguous, InvalidValue, NotFound
+from usc_events.errors import Ambiguous, InvalidValue, NotFound, QueryTooLong
 from usc_events.matching import closest, did_you_mean, key, words
 from usc_events.schema.models import TABLE_MODELS
 from usc_events.schema.names import TABLE_NAMES, check_table
 
 if TYPE_CHECKING:
     from usc_events.query.engine import Engine
+
+
+#: The longest name, id or search text the lookups take (characters): longer than any name
+#: or phrase of the corpus, short enough that matching and suggestions stay instant.
+MAX_QUERY = 500
+
+
+def bounded(text: str, what: str) -> str:
+    """``text`` when it is at most :data:`MAX_QUERY` characters; else :class:`QueryTooLong`.
+
+    Examples
+    --------
+    >>> bounded("Han Zheng", "an actor's name")
+    'Han Zheng'
+    """
+    if len(text) > MAX_QUERY:
+        raise QueryTooLong(f"{what} is {len(text)} characters long; at most {MAX_QUERY} are "
+                           "taken (a name, an id or a few words)")
+    return text
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,7 @@ class Found:
 
 def resolve_actor(engine: Engine, name: str) -> str:
     """The id of the actor ``name`` names (see :meth:`Corpus.resolve`)."""
+    bounded(name, "an actor's name")
     actors = engine.rows("actors", ["actor_id", "name", "aliases"])
     if any(a["actor_id"] == name for a in actors):
         return name
@@ -87,6 +107,7 @@ def actor_row(engine: Engine, name: str) -> dict[str, Any]:
 
 def resolve_topic(engine: Engine, topic: str) -> str:
     """The id of the topic ``topic`` names: its id or its label, folded."""
+    bounded(topic, "a topic")
     topics = engine.rows("topics", ["topic_id", "label"])
     for t in topics:
         if topic == t["topic_id"] or key(topic) in (key(t["topic_id"]), key(t["label"])):
@@ -115,6 +136,7 @@ def retired_note(engine: Engine, record_id: str, table: str | None = None) -> st
 
 def resolve_meeting(engine: Engine, meeting: str) -> str:
     """The id of the meeting ``meeting`` names: its id, or its title (folded)."""
+    bounded(meeting, "a meeting's id or title")
     meetings = engine.rows("meetings", ["meeting_id", "title"])
     for m in meetings:
         if meeting == m["meeting_id"] or key(meeting) == key(m["title"]):
@@ -144,6 +166,7 @@ def find(engine: Engine, record_id: str, table: str | None = None) -> list[Found
 
 def record(engine: Engine, id_or_name: str, table: str | None = None) -> Found:
     """The one record ``id_or_name`` names (see :meth:`Corpus.record`)."""
+    bounded(id_or_name, "a record's id or name")
     found = find(engine, id_or_name, table)
     if len(found) == 1:
         return found[0]

@@ -16,6 +16,7 @@ from usc_events.query.engine import ROLE_RANK
 from usc_events.query.lookup import (
     actor_ids,
     actor_names,
+    bounded,
     check_value,
     resolve_meeting,
     resolve_topic,
@@ -188,7 +189,7 @@ def search(engine: Engine, text: str) -> pa.Table:
     """One row per field that contains ``text`` (see :meth:`Corpus.search`)."""
     import pyarrow as pa
 
-    wanted = fold(text).strip()
+    wanted = fold(bounded(text, "the search text")).strip()
     if not wanted:
         raise ValueError("empty search text; give a word to look for")
     hits: dict[str, list[str]] = {"table": [], "record_id": [], "field": [], "text": []}

@@ -21,6 +21,7 @@ from usc_events.schema.types import (
     DateBasisColumn,
     DateEarliest,
     DateLatest,
+    DateOverride,
     DatePrecisionColumn,
     Derived,
     EdtfText,
@@ -31,6 +32,7 @@ from usc_events.schema.types import (
     FieldName,
     FileName,
     ForeignKey,
+    FreeText,
     LanguageTag,
     ParticipantId,
     PassageId,
@@ -60,7 +62,7 @@ from usc_events.schema.vocabularies import (
     StatementKind,
 )
 
-SCHEMA_VERSION = "2.0.0"
+SCHEMA_VERSION = "2.1.0"
 
 # --- the tables ---------------------------------------------------------------------
 
@@ -89,25 +91,28 @@ class Document(Record):
 
     document_id: Slug = Field(description="Stable identifier of the document.")
     file_name: FileName = Field(description="The source file's own name, as shipped.")
-    title: str | None = Field(description="Headline as printed; null when the text has none.")
-    outlet: str | None = Field(description="Publishing outlet; null when the text names none.")
-    author: str | None = Field(description="Byline as printed; null when there is none.")
+    title: FreeText | None = Field(description="Headline as printed; null when the text has none.")
+    outlet: FreeText | None = Field(description="Publishing outlet; null when the text names none.")
+    author: FreeText | None = Field(description="Byline as printed; null when there is none.")
     published_earliest: AwareDatetime | None = Field(
         description="Earliest possible publication instant (UTC), the timezone taken into account."
     )
     published_latest: AwareDatetime | None = Field(
         description="Latest possible publication instant (UTC)."
     )
-    published_text: str | None = Field(
+    published_text: FreeText | None = Field(
         description="The publication date or time exactly as the document prints it."
     )
-    dateline: str | None = Field(description="Dateline place, as printed (e.g. 'TAIPEI, Taiwan').")
+    dateline: FreeText | None = Field(
+        description="Dateline place, as printed (e.g. 'TAIPEI, Taiwan')."
+    )
     kind: DocumentKind = Field(description="What sort of text this is.")
     language: LanguageTag = Field(description="Language of the text (BCP 47, e.g. 'en').")
     url: Url | None = Field(
         description="Where the text was published, when known (with a citation saying how)."
     )
-    note: str | None = Field(
+    date_override: DateOverride = None
+    note: FreeText | None = Field(
         default=None,
         description="Curator's note: how the metadata was established, what is uncertain.",
     )
@@ -161,7 +166,7 @@ class Actor(Record):
     wikidata_id: WikidataId | None = Field(
         default=None, description="Wikidata item, only where verified; otherwise null."
     )
-    note: str | None = Field(default=None, description="Curator's note.")
+    note: FreeText | None = Field(default=None, description="Curator's note.")
 
 
 class Role(Record):
@@ -188,7 +193,10 @@ class Role(Record):
     end_earliest: EndEarliest = None
     end_latest: EndLatest = None
     date_basis: DateBasisColumn = None
-    note: str | None = Field(default=None, description="Curator's note, e.g. how dates were bound.")
+    date_override: DateOverride = None
+    note: FreeText | None = Field(
+        default=None, description="Curator's note, e.g. how dates were bound."
+    )
 
 
 class Topic(Record):
@@ -213,7 +221,7 @@ class Meeting(Record):
     meeting_id: Slug = Field(description="Stable identifier of the encounter.")
     kind: MeetingKind = Field(description="The form the encounter took.")
     title: Text = Field(description="A short descriptive title.")
-    location: str | None = Field(description="Where it took place, when the sources say.")
+    location: FreeText | None = Field(description="Where it took place, when the sources say.")
     date_edtf: Annotated[EdtfText, WrittenAs("date")] = Field(
         description="When it took place (began), in EDTF as the curator wrote it."
     )
@@ -230,7 +238,8 @@ class Meeting(Record):
     summary: Text = Field(description="What the sources say happened.")
     plover_event: PloverEvent = Field(description="PLOVER event type, for interoperability.")
     cameo_code: CameoCode = Field(description="CAMEO event code, for interoperability.")
-    note: str | None = Field(
+    date_override: DateOverride = None
+    note: FreeText | None = Field(
         default=None, description="Curator's note, e.g. the reasoning for an inferred date."
     )
 
@@ -251,7 +260,7 @@ class MeetingParticipant(Record):
     meeting_id: Annotated[Slug, ForeignKey("meetings")] = Field(description="The meeting.")
     actor_id: Annotated[Slug, ForeignKey("actors")] = Field(description="The participant.")
     role: ParticipantRole = Field(description="The participant's part in the meeting.")
-    note: str | None = Field(default=None, description="Curator's note.")
+    note: FreeText | None = Field(default=None, description="Curator's note.")
 
 
 class Statement(Record):
@@ -283,7 +292,8 @@ class Statement(Record):
     topic_ids: Annotated[list[Slug], ForeignKey("topics")] = Field(
         default_factory=list, description="The topics it is about."
     )
-    note: str | None = Field(default=None, description="Curator's note.")
+    date_override: DateOverride = None
+    note: FreeText | None = Field(default=None, description="Curator's note.")
 
 
 class Position(Record):
@@ -306,7 +316,7 @@ class Position(Record):
         )
     )
     value: float | None = Field(default=None, description="A number the position names, e.g. 60.")
-    unit: str | None = Field(default=None, description="The unit of value, e.g. 'percent'.")
+    unit: FreeText | None = Field(default=None, description="The unit of value, e.g. 'percent'.")
     date_edtf: Annotated[EdtfText | None, WrittenAs("date")] = Field(
         default=None, description="When it is attested, in EDTF as the curator wrote it."
     )
@@ -314,7 +324,8 @@ class Position(Record):
     date_latest: DateLatest = None
     date_precision: DatePrecisionColumn = None
     date_basis: DateBasisColumn = None
-    note: str | None = Field(default=None, description="Curator's note.")
+    date_override: DateOverride = None
+    note: FreeText | None = Field(default=None, description="Curator's note.")
 
 
 class Discrepancy(Record):
@@ -332,7 +343,7 @@ class Discrepancy(Record):
         default_factory=list,
         description="The records concerned, each as 'table:id' (e.g. 'meetings:han-vance').",
     )
-    note: str | None = Field(default=None, description="Curator's note.")
+    note: FreeText | None = Field(default=None, description="Curator's note.")
 
 
 class Evidence(Record):
@@ -359,7 +370,7 @@ class Evidence(Record):
         ge=0, description="Offset one past the quote's last character."
     )
     quote: Text = Field(description="The supporting words, verbatim from the document.")
-    attribution: str | None = Field(
+    attribution: FreeText | None = Field(
         default=None,
         description="Whom the source credits for the information ('the Chinese Foreign Ministry').",
     )
@@ -373,9 +384,9 @@ class Reference(Record):
 
     reference_id: Slug = Field(description="Stable identifier, e.g. 'reuters-han-musk-2025-01-19'.")
     url: Url = Field(description="Where the report is published.")
-    title: str | None = Field(description="Its headline or title; null where it shows none.")
+    title: FreeText | None = Field(description="Its headline or title; null where it shows none.")
     outlet: Text = Field(description="Who publishes it (and whose report it carries).")
-    author: str | None = Field(default=None, description="Byline, where there is one.")
+    author: FreeText | None = Field(default=None, description="Byline, where there is one.")
     published_edtf: Annotated[EdtfText | None, WrittenAs("published")] = Field(
         default=None, description="When it was published, in EDTF; null where it shows no date."
     )
@@ -388,7 +399,8 @@ class Reference(Record):
     kind: ReferenceKind = Field(description="What sort of report it is.")
     language: LanguageTag = Field(description="Language of the report (BCP 47, e.g. 'en').")
     accessed: dt.date = Field(description="The day the curator read it.")
-    note: str | None = Field(
+    date_override: DateOverride = None
+    note: FreeText | None = Field(
         default=None, description="Curator's note: whose account it carries, how reliable it is."
     )
 
@@ -417,7 +429,7 @@ class Citation(Record):
         description="What the reference reports that supports the field, in the curator's "
         "own words (never the reference's)."
     )
-    locator: str | None = Field(
+    locator: FreeText | None = Field(
         default=None, description="Where in the reference: a paragraph, a section, a time."
     )
 

@@ -38,7 +38,11 @@ LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2}
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 CameoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")]
 FileName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
+#: Free text: anything but the C0 control characters (NUL, escape, carriage return…);
+#: tab and newline are allowed. The same pattern is checked by pydantic, Arrow and editors.
+FREE_TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f]*$"
+FreeText = Annotated[str, StringConstraints(pattern=FREE_TEXT_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, pattern=FREE_TEXT_PATTERN)]
 #: A date in EDTF (ISO 8601-2 level 1) as contributors write it; parsed by
 #: :func:`usc_events.schema.dates.parse_edtf`, which says what is accepted.
 EdtfText = Annotated[str, StringConstraints(min_length=4)]
@@ -91,6 +95,15 @@ DateLatest = Annotated[
 DatePrecisionColumn = Annotated[
     DatePrecision | None, Derived("the form of date_edtf"),
     Field(description="How precisely date_edtf places it: day, month, year or interval."),
+]
+#: The years a date may fall in without :data:`DateOverride`; outside, a date is more
+#: likely a typo (0025, 9999) than a fact, so the record must say why it is right.
+PLAUSIBLE_YEARS = (1800, 2100)
+DateOverride = Annotated[
+    Text | None,
+    Field(description=f"Why a date of the record outside {PLAUSIBLE_YEARS[0]}–"
+          f"{PLAUSIBLE_YEARS[1]} is right (the build refuses such dates without it); "
+          "null otherwise."),
 ]
 DateBasisColumn = Annotated[
     DateBasis | None,

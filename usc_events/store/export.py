@@ -38,6 +38,7 @@ from usc_events._files import staged_file, write_files_into
 from usc_events.errors import ExportTargetExists
 from usc_events.extras import Feature, require
 from usc_events.schema.columns import Column, columns, model
+from usc_events.store.formats.common import spreadsheet_cell
 from usc_events.store.formats.dyads import write_cameo_dyads, write_cameo_dyads_tsv
 from usc_events.store.formats.plover import write_plover
 from usc_events.store.formats.popolo import write_popolo
@@ -203,7 +204,10 @@ def _link_rows(link: LinkTable, data: pa.Table) -> list[tuple[str, str]]:
 # --- writers -----------------------------------------------------------------------------
 
 
-def _write_csv(tables: Mapping[str, pa.Table], folder: Path) -> None:
+def _write_csv(tables: Mapping[str, pa.Table], folder: Path, raw: bool = False) -> None:
+    """One CSV file per table; a cell a spreadsheet would run as a formula (it begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``, unless
+    ``raw``."""
     import csv
 
     for table, data in tables.items():
@@ -212,7 +216,8 @@ def _write_csv(tables: Mapping[str, pa.Table], folder: Path) -> None:
             writer = csv.DictWriter(handle, fieldnames=names)
             writer.writeheader()
             for row in data.to_pylist():
-                writer.writerow(_text_row(table, row))
+                writer.writerow({k: spreadsheet_cell(v, raw)
+                                 for k, v in _text_row(table, row).items()})
 
 
 def _write_json(tables: Mapping[str, pa.Table], folder: Path) -> None:
@@ -284,9 +289,13 @@ def _write_duckdb(tables: Mapping[str, pa.Table], path: Path) -> None:
         connection.close()
 
 
-#: Each format's writer, ``(tables, target) -> None``: the target is the database file for
-#: the formats of :data:`DATABASE_FILE`, and a folder to fill for the others.
-WRITERS: dict[str, Callable[[Mapping[str, pa.Table], Path], None]] = {
+#: The formats written as CSV or TSV, whose writers take ``raw`` (see :func:`export`).
+SPREADSHEET_FORMATS = frozenset({"csv", "cameo-dyads", "cameo-dyads-tsv"})
+
+#: Each format's writer, ``(tables, target) -> None`` (the CSV formats' also take
+#: ``raw``): the target is the database file for the formats of
+#: :data:`DATABASE_FILE`, and a folder to fill for the others.
+WRITERS: dict[str, Callable[..., None]] = {
     "csv": _write_csv,
     "json": _write_json,
     "parquet": _write_parquet,
@@ -311,7 +320,7 @@ def is_single_file(fmt: str) -> bool:
 
 
 def export(tables: Mapping[str, pa.Table], fmt: str, out: Path, *,
-           force: bool = False) -> list[Path]:
+           force: bool = False, raw: bool = False) -> list[Path]:
     """Write ``tables`` in format ``fmt`` to ``out``; return the files written.
 
     Parameters
@@ -328,6 +337,11 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out: Path, *,
         Replace an existing database file, or the files of the same names in an
         existing folder (nothing else in it is touched). Without it, a file that
         exists, or a folder that holds anything, is refused and nothing is written.
+    raw:
+        For the CSV formats (:data:`SPREADSHEET_FORMATS`): write cells exactly as they
+        are. By default a cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+        carriage return gets a leading ``'``, so that a spreadsheet shows it as text
+        instead of running it as a formula (CSV injection).
 
     Raises
     ------
@@ -343,6 +357,10 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out: Path, *,
         raise ValueError(f"unknown format {fmt!r}; choose {', '.join(FORMATS)}")
     if fmt in NEEDS:
         require(NEEDS[fmt])
+    if raw and fmt not in SPREADSHEET_FORMATS:
+        raise ValueError(f"raw applies to {', '.join(sorted(SPREADSHEET_FORMATS))} only, "
+                         f"not {fmt}")
+    options = {"raw": raw} if fmt in SPREADSHEET_FORMATS else {}
     writer = WRITERS[fmt]
     if is_single_file(fmt):
         if out.is_dir():
@@ -359,4 +377,4 @@ def export(tables: Mapping[str, pa.Table], fmt: str, out: Path, *,
                          "of files")
     if out.is_dir() and not force and any(out.iterdir()):
         raise ExportTargetExists(f"{out}: the folder exists and is not empty")
-    return write_files_into(out, lambda staging: writer(tables, staging))
+    return write_files_into(out, lambda staging: writer(tables, staging, **options))

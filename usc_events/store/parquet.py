@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from usc_events._files import replace_folder, write_atomically
+from usc_events.errors import UnsafeOutput
 from usc_events.schema.columns import model
 from usc_events.schema.models import SCHEMA_VERSION
+from usc_events.schema.names import TABLE_NAMES
 from usc_events.store.manifest import MANIFEST
-from usc_events.store.metadata import stale_metadata, write_metadata
+from usc_events.store.metadata import CROISSANT, DATAPACKAGE, stale_metadata, write_metadata
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -25,13 +27,59 @@ if TYPE_CHECKING:
     from usc_events.build.builder import BuiltTables
 
 
-def write(corpus: BuiltTables, out_dir: Path) -> dict[str, Any]:
+#: What a build writes into its folder (besides the tables' own files, in the manifest).
+BUILD_FILES = frozenset({MANIFEST, DATAPACKAGE, CROISSANT,
+                         *(f"{table}.parquet" for table in TABLE_NAMES)})
+
+
+def check_out_dir(out_dir: Path, data_dir: Path | None = None) -> None:
+    """Refuse an output folder whose replacing would delete what a build did not write.
+
+    ``out_dir`` may be new, empty, or a folder of a build (its ``manifest.json`` and the
+    files a build writes, nothing else); it may not be, hold or lie inside ``data_dir``.
+
+    Raises
+    ------
+    UnsafeOutput
+        Naming the folder and what in it is not a build's.
+    """
+    target = out_dir.resolve()
+    if data_dir is not None:
+        data = data_dir.resolve()
+        if target == data or data.is_relative_to(target) or target.is_relative_to(data):
+            where = ("is" if target == data else "holds" if data.is_relative_to(target)
+                     else "is inside")
+            raise UnsafeOutput(f"{out_dir}: {where} the data folder {data_dir}; the tables are "
+                               "never written there, as replacing it would delete the records: "
+                               "choose another --out")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise UnsafeOutput(f"{out_dir}: is a file, not a folder of tables; it was left alone")
+    found = sorted(path.name for path in target.iterdir())
+    if not found:
+        return
+    if MANIFEST not in found:
+        raise UnsafeOutput(f"{out_dir}: not empty and holds no {MANIFEST}, so it is no folder "
+                           "that 'usc-events build' wrote; it was left alone: choose a new or "
+                           "empty folder")
+    foreign = [name for name in found if name not in BUILD_FILES]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5
+                                          else "")
+        raise UnsafeOutput(f"{out_dir}: holds files a build does not write ({shown}); the "
+                           "folder was left alone: move them away or choose another folder")
+
+
+def write(corpus: BuiltTables, out_dir: Path, data_dir: Path | None = None) -> dict[str, Any]:
     """Write every table and ``manifest.json`` to ``out_dir``, atomically.
 
     The files are written to a temporary folder beside ``out_dir`` that then
-    replaces it, so a failure leaves the previous tables as they were.
-    Returns the manifest.
+    replaces it, so a failure leaves the previous tables as they were. A folder that
+    a build did not write, and the data folder ``data_dir``, are refused
+    (:func:`check_out_dir`). Returns the manifest.
     """
+    check_out_dir(out_dir, data_dir)
     written: dict[str, Any] = {}
     replace_folder(out_dir.resolve(),
                    lambda staging: written.update(write_files(corpus, staging)))

@@ -16,6 +16,26 @@ if TYPE_CHECKING:
 CODER = "usc-events curators (hand-coded from the shipped documents)"
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any, raw: bool = False) -> Any:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula gets a
+    leading ``'`` (as OWASP recommends), unless ``raw``; anything else as it is.
+
+    Examples
+    --------
+    >>> spreadsheet_cell("=HYPERLINK(\"http://x\")")
+    '\'=HYPERLINK("http://x")'
+    >>> spreadsheet_cell("-2+3", raw=True), spreadsheet_cell(-2.5)
+    ('-2+3', -2.5)
+    """
+    if not raw and isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def iso(value: Any) -> Any:
     """Dates and times as ISO 8601 text; anything else as it is."""
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value

@@ -14,7 +14,7 @@ from itertools import permutations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from usc_events.store.formats.common import alpha3, exact_day, iso, tables_of
+from usc_events.store.formats.common import alpha3, exact_day, iso, spreadsheet_cell, tables_of
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,13 +59,14 @@ def dyads(tables: Mapping[str, pa.Table]) -> list[dict[str, Any]]:
     return rows
 
 
-def _writer(delimiter: str) -> Callable[[Mapping[str, pa.Table], Path], None]:
-    def write(tables: Mapping[str, pa.Table], folder: Path) -> None:
+def _writer(delimiter: str) -> Callable[..., None]:
+    def write(tables: Mapping[str, pa.Table], folder: Path, raw: bool = False) -> None:
         with (folder / FILES[delimiter]).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS, delimiter=delimiter)
             writer.writeheader()
             for row in dyads(tables):
-                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+                writer.writerow({k: "" if v is None else spreadsheet_cell(v, raw)
+                                 for k, v in row.items()})
     return write
 
 
