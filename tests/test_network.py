@@ -1,5 +1,6 @@
 """The network: meeting edges join actors who took part in one meeting; a person and an
-organisation he holds a post in are joined by a membership edge, never by a meeting edge."""
+organisation he holds a post in are joined by a membership edge, two who came as one party
+by a party edge, never by a meeting edge; two attendees of a ceremony are not joined."""
 
 from __future__ import annotations
 
@@ -36,10 +37,10 @@ def _check(graph: nx.Graph, corpus: Corpus) -> None:
     graph has its membership edge, with the roles that link them."""
     roles = _role_pairs(corpus)
     for a, b, edge in graph.edges(data=True):
-        assert edge["relation"] in ("meeting", "membership")
+        assert edge["relation"] in ("meeting", "membership", "party")
         if edge["relation"] == "meeting":
             assert frozenset((a, b)) not in roles, f"{a} and {b} drawn as having met"
-        else:
+        elif edge["relation"] == "membership":
             assert set(edge["roles"]) == roles[frozenset((a, b))]
             assert edge["member"] in (a, b)
     for pair, held in roles.items():
@@ -67,15 +68,39 @@ def test_the_shipped_network_draws_no_member_as_meeting_his_organisation(
         shipped: Corpus) -> None:
     graph = shipped.network()
     _check(graph, shipped)
-    # Every pair of participants of a meeting not linked by a role is a meeting edge.
+    # Every pair of participants of a meeting is a meeting edge, unless a role links them,
+    # both are attendees, or both are guests (or hosts) of one country: one party.
     roles = _role_pairs(shipped)
-    people: dict[str, list[str]] = {}
+    country = {a["actor_id"]: a["country"] for a in shipped.tables["actors"].to_pylist()}
+    people: dict[str, list[tuple[str, str]]] = {}
     for p in shipped.tables["meeting_participants"].to_pylist():
-        people.setdefault(p["meeting_id"], []).append(p["actor_id"])
-    met = {frozenset(pair) for members in people.values() for pair in combinations(members, 2)
-           if frozenset(pair) not in roles}
-    assert {frozenset((a, b)) for a, b, d in graph.edges(data=True)
-            if d["relation"] == "meeting"} == met
+        people.setdefault(p["meeting_id"], []).append((p["actor_id"], p["role"]))
+    pairs = [(a, b) for members in people.values() for a, b in combinations(members, 2)
+             if frozenset((a[0], b[0])) not in roles]
+    one_side = {frozenset((a[0], b[0])) for a, b in pairs
+                if a[1] == b[1] in ("guest", "host") and country[a[0]] == country[b[0]]}
+    met = {frozenset((a[0], b[0])) for a, b in pairs
+           if (a[1], b[1]) != ("attendee", "attendee")} - one_side
+    by_relation: dict[str, set[frozenset[str]]] = {}
+    for a, b, d in graph.edges(data=True):
+        by_relation.setdefault(d["relation"], set()).add(frozenset((a, b)))
+    assert by_relation["meeting"] == met
+    assert by_relation["party"] == one_side
+
+
+def test_a_visitor_and_his_delegation_are_one_party_and_attendees_did_not_meet(
+        shipped: Corpus, tmp_path: Path) -> None:
+    graph = shipped.network()
+    assert graph.edges["han-zheng", "han-zheng-delegation"] == {
+        "relation": "party", "meetings": ["han-zheng-washington-visit"]}
+    # Han Zheng and Shou Zi Chew both attended the inauguration; nothing says they met.
+    assert not graph.has_edge("han-zheng", "shou-zi-chew")
+    assert graph.edges["han-zheng", "donald-trump"]["relation"] == "meeting"
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep text as text
+        out = plots.network(graph, tmp_path / "network.svg")
+    assert "came as one party" in out.read_text(encoding="utf-8")
 
 
 def test_organisations_join_the_network_by_membership_edges(shipped: Corpus) -> None:

@@ -126,14 +126,21 @@ def timeline(engine: Engine, *, start: Day = None, end: Day = None,
     return engine.query(sql, {"ids": ids, "kinds": list(kinds)})
 
 
+#: The participant roles that are one side of a meeting: two of one country in the same one
+#: of them came as one party (a visitor and his delegation), and did not meet each other.
+ONE_SIDE = ("guest", "host")
+
+
 def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool = False,
             actor: str | Sequence[str] | None = None,
             organizations: bool = False) -> nx.Graph:
     """Who met whom, and who belongs to whom, as a networkx graph (see :meth:`Corpus.network`).
 
-    A pair linked by a role (a person and the organisation he holds a post in) is joined by
-    a membership edge and never by a meeting edge, even where both took part in one
-    meeting: a person did not meet his own government or delegation.
+    Two participants of one meeting are a meeting edge unless the data says they were on
+    one side of it: a pair linked by a role (a person and the organisation he holds a post
+    in) is a membership edge; two of one country in the same role of :data:`ONE_SIDE` (a
+    visitor and his delegation, both guests) are a party edge; two attendees of a ceremony
+    are no edge, the sources saying only that both were there.
     """
     require("network")
     import networkx as nx
@@ -146,6 +153,17 @@ def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool 
     for role in engine.rows("roles", ["role_id", "actor_id", "organization_id", "title"]):
         roles.setdefault(frozenset((role["actor_id"], role["organization_id"])), []).append(role)
     together: dict[frozenset[str], list[str]] = {}  # a member and his organisation's meetings
+    part = {(p["meeting_id"], p["actor_id"]): p["role"]
+            for p in engine.rows("meeting_participants", ["meeting_id", "actor_id", "role"])}
+
+    def side(meeting_id: str, left: str, right: str) -> str | None:
+        """Why ``left`` and ``right`` did not meet in ``meeting_id``, if they did not."""
+        roles_of = part[meeting_id, left], part[meeting_id, right]
+        if roles_of == ("attendee", "attendee"):
+            return "attendees"
+        same_country = actors[left]["country"] is not None and (
+            actors[left]["country"] == actors[right]["country"])
+        return "party" if roles_of[0] == roles_of[1] in ONE_SIDE and same_country else None
 
     def add_node(actor_id: str) -> None:
         a = actors[actor_id]
@@ -157,8 +175,15 @@ def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool 
             add_node(person)
         for i, left in enumerate(people):
             for right in people[i + 1:]:
+                apart = side(meeting_id, left, right)
                 if frozenset((left, right)) in roles:
                     together.setdefault(frozenset((left, right)), []).append(meeting_id)
+                elif apart == "party":
+                    if not graph.has_edge(left, right):
+                        graph.add_edge(left, right, relation="party", meetings=[])
+                    graph.edges[left, right]["meetings"].append(meeting_id)
+                elif apart == "attendees":
+                    continue
                 elif graph.has_edge(left, right):
                     edge = graph.edges[left, right]
                     edge["weight"] += 1

@@ -488,11 +488,13 @@ class Corpus(Generic[FrameT]):
           table); ``roles`` and ``titles`` say which, ``meetings`` lists the meetings
           both took part in. A person and an organisation he holds a post in are never
           joined by a meeting edge: he did not meet his own government or delegation.
+        - ``"party"``: the two came as one side of the ``meetings`` (same country and
+          role, guest or host: a visitor and his delegation). Two attendees of a
+          ceremony get no edge: the sources say only that both were there.
 
         ``actor`` keeps only meetings in which that actor (or any of those) took part.
-        ``organizations=True`` adds the organisations the participants hold posts in,
-        joined to them by membership edges, even where the organisation took part in
-        none of the meetings.
+        ``organizations=True`` adds the organisations the participants hold posts in
+        (membership edges), even those in none of the meetings.
         """
         return connections.network(self._engine, start=start, end=end, within=within,
                                    actor=actor, organizations=organizations)

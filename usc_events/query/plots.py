@@ -29,6 +29,8 @@ COUNTRY_COLOURS = {"US": "#0072B2", "CN": "#D55E00"}
 OTHER_COLOUR = "#999999"
 #: Membership edges (dashed): a person and the organisation he holds a post in.
 MEMBERSHIP_COLOUR = "#CC79A7"
+#: Party edges (dotted): two who came as one side of a meeting (a visitor and his delegation).
+PARTY_COLOUR = "#56B4E9"
 #: Opacity of records whose dates are inferred (they are also hatched).
 INFERRED_ALPHA = 0.45
 
@@ -297,7 +299,8 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     Nodes are coloured by country and labelled with the actor's name; a meeting edge's
     width grows with the number of meetings, which is printed on edges of two or
     more. A membership edge (a person and the organisation he holds a post in) is
-    dashed, and never drawn as a meeting. Actors whose meetings have no other recorded
+    dashed, and two who came as one party (a visitor and his delegation) dotted: neither
+    is drawn as a meeting. Actors whose meetings have no other recorded
     participant are named in a note under the graph rather than drawn apart from it.
 
     Raises
@@ -326,6 +329,8 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
                                edge_color="#999999")
         nx.draw_networkx_edges(drawn, layout, edgelist=_memberships(drawn), ax=axes,
                                width=1.4, edge_color=MEMBERSHIP_COLOUR, style="dashed")
+        nx.draw_networkx_edges(drawn, layout, edgelist=_edges(drawn, "party"), ax=axes,
+                               width=2.0, edge_color=PARTY_COLOUR, style="dotted")
         colours = [COUNTRY_COLOURS.get(drawn.nodes[n].get("country") or "", OTHER_COLOUR)
                    for n in drawn.nodes]
         degrees = dict(drawn.degree())
@@ -355,6 +360,10 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     if _memberships(graph):
         legend.append(Line2D([], [], color=MEMBERSHIP_COLOUR, linewidth=1.4, linestyle="--",
                              label="holds a post in (the roles table); not a meeting"))
+    if _edges(graph, "party"):
+        legend.append(Line2D([], [], color=PARTY_COLOUR, linewidth=2.0, linestyle=":",
+                             label="came as one party (a visitor and his delegation); "
+                                   "not a meeting"))
     axes.legend(handles=legend, loc="upper right", frameon=False, fontsize=9)
     axes.set_title(title, loc="left", fontsize=12, fontweight="bold")
     if alone:
@@ -366,7 +375,12 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
 
 def _memberships(graph: nx.Graph) -> list[tuple[str, str]]:
     """The membership edges of ``graph``: a person and an organisation he holds a post in."""
-    return [(a, b) for a, b, d in graph.edges(data=True) if d["relation"] == "membership"]
+    return _edges(graph, "membership")
+
+
+def _edges(graph: nx.Graph, relation: str) -> list[tuple[str, str]]:
+    """The edges of ``graph`` of one ``relation`` (see :meth:`Corpus.network`)."""
+    return [(a, b) for a, b, d in graph.edges(data=True) if d["relation"] == relation]
 
 
 def _save(figure: Any, out: Path) -> Path:
