@@ -196,10 +196,10 @@ def test_csv_cells_that_spreadsheets_run_are_neutralised_unless_raw(
     from usc_events.store.export import export
 
     tables = _formula_tables(tmp_path)
-    out = tmp_path / "csv"
-    export(tables, "csv", out, raw=raw)  # type: ignore[arg-type]
-    export(tables, "cameo-dyads", out, raw=raw)  # type: ignore[arg-type]
-    cells = {cell for path in out.iterdir() for cell in _cells(path)}
+    csv, dyads = tmp_path / "csv", tmp_path / "dyads"
+    export(tables, "csv", csv, raw=raw)  # type: ignore[arg-type]
+    export(tables, "cameo-dyads", dyads, raw=raw)  # type: ignore[arg-type]
+    cells = {cell for out in (csv, dyads) for path in out.iterdir() for cell in _cells(path)}
     written = ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(1+1)",
                "-2+3+cmd|' /C calc'!A0", "+Tariffs", "=Beta"]
     for value in written:
@@ -226,17 +226,22 @@ _HOSTILE = ("Han\x1b]0;pwned\x07 Zheng\x1b[2J\x1b[31m said\x08\x00 [bold red]:th
             "[/bold red] \x9b31m")
 
 
-def test_show_and_search_tables_print_data_as_plain_text() -> None:
+def test_show_and_search_print_data_as_plain_text() -> None:
+    """Every way the explore commands lay out data (field lists, entries, tables) prints
+    it as plain text: no escape sequence, no markup, no emoji code turned into a picture."""
     import io
 
     from rich.console import Console
 
-    from usc_events.cli.explore import _table
+    from usc_events.cli import render
 
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, color_system="truecolor", width=300,
                       emoji=False, highlight=False)
-    console.print(_table("t", ["field", "value"], [["name", _HOSTILE], ["list", [_HOSTILE]]]))
+    console.print(render.fields([("name", _HOSTILE), ("list", [_HOSTILE])]))
+    for line in render.entry(_HOSTILE, [_HOSTILE], aside=_HOSTILE):
+        console.print(line)
+    console.print(render.table("t", ["field", "value"], [["name", _HOSTILE]]))
     shown = buffer.getvalue()
     for sequence in ("\x1b]", "\x07", "\x1b[2J", "\x1b[31m", "\x08", "\x00", "\x9b", "👍"):
         assert sequence not in shown

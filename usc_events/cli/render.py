@@ -135,13 +135,13 @@ def entry(record_id: str, details: Sequence[Text | str],
     ``aside`` (an outlet, say) follows the id on its line where it fits, else it is
     the first detail.
     """
-    head = plain(record_id)
+    head, aside = plain(record_id), plain(aside)
     if aside and cell_len(f"{head} {aside}") <= out.width - INDENT:
         head = f"{head} {aside}"
     elif aside:
         details = [aside, *details]
     lines: list[RenderableType] = [indent(Text(head))]
-    lines.extend(indent(d if isinstance(d, Text) else Text(d), DETAIL)
+    lines.extend(indent(d if isinstance(d, Text) else Text(plain(d)), DETAIL)
                  for d in details)
     return lines
 
