@@ -118,6 +118,7 @@ def test_the_readme_python_example_runs(env_dir: Path, home: Path) -> None:
     ["timeline"],
     ["sql", "select count(*) from meetings"],
     ["export", "--format", "csv", "--out", "exported"],
+    ["cite", "han-vance-meeting", "--format", "bibtex"],
     ["versions"],
 ], ids=lambda args: args[0])
 def test_each_explore_command_runs(env_dir: Path, home: Path, args: list[str]) -> None:
@@ -127,6 +128,8 @@ def test_each_explore_command_runs(env_dir: Path, home: Path, args: list[str]) -
     assert result.stdout.strip()
     if args[0] == "export":
         assert (home / "exported" / "meetings.csv").is_file()
+    if args[0] == "cite":
+        assert "han-vance-meeting" in result.stdout and result.stdout.lstrip().startswith("@")
     if args[0] == "versions":  # no release host configured: the bundled version, offline
         assert "bundled" in result.stdout
         assert result.stderr.startswith("note: no release host is configured")
