@@ -21,6 +21,7 @@ the ids changed, from the diff with the previous release).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -91,7 +92,9 @@ def _record_changes(index: Mapping[str, Any], out_dir: Path, tables_dir: Path,
     earlier = [v for v in index["versions"] if version_key(v) < version_key(version)]
     new = Side(f"data version {version}", tables_dir, "release", manifest)
     if earlier:
-        old = folder_side("OLD", out_dir / max(earlier, key=version_key))
+        # Named by its version alone: the release's files name no folder of the machine.
+        previous = folder_side("OLD", out_dir / max(earlier, key=version_key))
+        old = dataclasses.replace(previous, label=f"release {previous.version}")
     else:
         old = Side("no earlier release", out_dir, "release",
                    {"dataset_version": "none", "schema_version": manifest["schema_version"],
