@@ -31,6 +31,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 PYTHON = sys.executable
+#: Every process started runs this checkout's code, whatever is installed.
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+
+import peers  # noqa: E402
+
 CACHE = Path(tempfile.gettempdir()) / "usc-events-bench"
 #: Bump when generate.py changes what it writes, so stale caches are not reused.
 CACHE_VERSION = "1"
@@ -227,13 +233,15 @@ def worker_spark(root: str) -> dict[str, Any]:
 WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
     "validate": worker_validate, "plain": worker_plain, "spans": worker_spans,
     "build": worker_build, "scan": worker_scan, "dask": worker_dask, "spark": worker_spark,
+    "hints": peers.worker_hints, "yaml-build": peers.worker_yaml_build,
+    "validation": peers.worker_validation,
 }
 
 
 def run_worker(name: str, *args: str, timeout: float = 900) -> dict[str, Any]:
     """Run one measurement in a fresh process and return what it reports."""
     done = subprocess.run([PYTHON, __file__, "worker", name, *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
+                          text=True, timeout=timeout, cwd=ROOT, env=ENV)
     if done.returncode != 0:
         raise RuntimeError(f"worker {name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -262,6 +270,17 @@ def corpus_files(statements: int) -> Path:
         for table, data in generate.corpus(statements).items():
             pq.write_table(data, folder / f"{table}.parquet")
     return _cached(f"corpus-{statements}", make)
+
+
+def statement_files(statements: int) -> Path:
+    """Actors, topics, meetings and ``statements`` statements as Parquet (no evidence)."""
+    def make(folder: Path) -> None:
+        import generate
+        import pyarrow.parquet as pq
+
+        for table, data in generate.statement_tables(statements).items():
+            pq.write_table(data, folder / f"{table}.parquet")
+    return _cached(f"statements-{statements}", make)
 
 
 def yaml_corpus(statements: int) -> Path:
@@ -319,7 +338,8 @@ def process_seconds(codes: dict[str, str], repeat: int) -> dict[str, list[float]
     for _ in range(repeat):
         for name, code in codes.items():
             start = time.perf_counter()
-            subprocess.run([PYTHON, "-c", code], check=True, cwd=tempfile.gettempdir())
+            subprocess.run([PYTHON, "-c", code], check=True, cwd=tempfile.gettempdir(), env=ENV,
+                           stdout=subprocess.DEVNULL)
             times[name].append(time.perf_counter() - start)
     return times
 
@@ -389,6 +409,7 @@ def _mb(value: float) -> str:
 
 
 def measure(report: Report, quick: bool) -> None:
+    measure_peers(report, quick)
     million = 100_000 if quick else 1_000_000
     big = 1_000_000 if quick else 10_000_000
     build_size = 10_000 if quick else 100_000
@@ -507,6 +528,95 @@ def measure(report: Report, quick: bool) -> None:
         report.add(f"{name} {result['version']} reads the same files, same query",
                    f"{result['seconds']:.2f} s, {result['rows']} rows{extra_text}",
                    "opens unchanged", True)
+
+
+def _ratio(report: Report, what: str, ours: list[float], peer: list[float], peer_name: str,
+           limit: float, extra: str = "") -> None:
+    a, b = peers.median(ours), peers.median(peer)
+    report.add(what, f"{a * 1000:,.0f} ms vs. {peer_name} {b * 1000:,.0f} ms: "
+               f"**{a / b:.2f}×**{extra}", f"≤ {limit}×", a / b <= limit)
+
+
+def measure_peers(report: Report, quick: bool) -> None:
+    """Issue 16's targets, each as a ratio against its peer on the same input."""
+    repeat = 5 if quick else 11
+    # Target 3: fresh processes of the commands and of their peers, interleaved.
+    from usc_events.store.load import bundled_folder
+
+    table_file = bundled_folder() / "statements.parquet"
+    times = peers.fresh_processes(peers.startup_commands(table_file), repeat, ROOT)
+    one = times["read one table"]
+    _ratio(report, f"`usc-events validate` on the shipped data (median of {repeat} fresh "
+           "processes)", times["validate"], one, "a process reading one table", 2.5)
+    _ratio(report, "`usc-events info`", times["info"], one, "a process reading one table", 1.5)
+    _ratio(report, "`usc-events --help`", times["help"], times["import typer"],
+           "`python -c \"import typer\"`", 1.2)
+    for name, what in (("show", "`usc-events show han-zheng`"),
+                       ("search", "`usc-events search tariffs`")):
+        a, b = peers.median(times[name]), peers.median(one)
+        report.add(what, f"{a * 1000:,.0f} ms = {a / b:.2f}× a process reading one table",
+                   "(no target; no pandas)", None)
+    imported = peers.pandas_imported(ROOT)
+    report.add("Commands that import pandas, of `info`, `show`, `search`, `--help`",
+               ", ".join(imported) or "none", "none", not imported)
+
+    # Target 1: hints against 200k keys.
+    actors, statements = (20_000, 20_000) if quick else (200_000, 100_000)
+    hints = run_worker("hints", str(actors), str(statements), "1000")
+    added = peers.median(hints["broken"]) - peers.median(hints["clean"])
+    report.add(f"`check_corpus` with 1,000 dangling speaker ids against {actors:,} actors "
+               f"({statements:,} statements), added to the same check without them (median of "
+               "3, interleaved)",
+               f"+{added:.2f} s ({peers.median(hints['clean']):.2f} s → "
+               f"{peers.median(hints['broken']):.2f} s; {hints['dangling']} findings, "
+               f"{hints['with_hint']} with a hint)", "≤ +1 s", added <= 1)
+
+    # Target 4: validation against pandera-polars, 1M and 10M rows.
+    sizes = (100_000, 1_000_000) if quick else (1_000_000, 10_000_000)
+    results = {}
+    for rows in sizes:
+        result = run_worker("validation", str(statement_files(rows)), timeout=3600)
+        results[rows] = result
+        ours, theirs = peers.median(result["ours"]), peers.median(result["pandera"])
+        report.add(f"Validate {rows:,} statements (and their actors, meetings, topics): "
+                   "`check_corpus` vs. pandera-polars with the same rules (median of 3, "
+                   "interleaved)",
+                   f"{ours:.2f} s vs. {theirs:.2f} s: **{theirs / ours:.2f}× faster** "
+                   f"({result['our_findings']} findings, {result['pandera_failures']} failures)",
+                   "≥ 1.5× faster", theirs / ours >= 1.5)
+    small, large = sizes
+    growth = peers.median(results[large]["ours"]) / peers.median(results[small]["ours"])
+    report.add(f"Validation from {small:,} to {large:,} rows", f"{growth:.1f}× the time "
+               f"for {large // small}× the rows", "≤ 12×", growth <= 12)
+
+    # Target 2: the YAML build.
+    for records in ((10_000,) if quick else (100_000, 1_000_000)):
+        data = yaml_corpus(records)
+        runs = [run_worker("yaml-build", str(data), timeout=7200)
+                for _ in range(3 if records <= 100_000 else 1)]
+        seconds = peers.median([r["seconds"] for r in runs])
+        peak = max(r["peak"] for r in runs)
+        worker_peak = max(r["worker_peak"] for r in runs)
+        total = sum(n for t, n in runs[0]["rows"].items()
+                    if t not in ("documents", "passages", "evidence"))
+        limit, memory = (5, None) if records <= 100_000 else (60, 3 * 2**30)
+        met = seconds <= limit * total / records and (memory is None or peak <= memory)
+        report.add(f"Build from YAML: {total:,} records "
+                   f"({'median of 3' if len(runs) > 1 else 'one run'})",
+                   f"{seconds:.1f} s, peak {peak / 2**30:.2f} GiB "
+                   f"(each YAML worker at most {worker_peak / 2**30:.2f} GiB)",
+                   f"≤ {limit} s" + (", ≤ 3 GiB" if memory else ""), met)
+
+    # Target 5: scan against the engine's direct read, whole processes.
+    big = 1_000_000 if quick else 10_000_000
+    root = partitioned_statements(big)
+    for backend in ("arrow", "polars", "duckdb"):
+        codes = {"scan": peers.scan_code(root, backend, True, QUERY_ACTOR, QUERY_YEAR),
+                 "direct": peers.scan_code(root, backend, False, QUERY_ACTOR, QUERY_YEAR)}
+        times = process_seconds(codes, repeat)
+        _ratio(report, f"`scan('statements', backend='{backend}')` over {big:,} rows, whole "
+               f"process, filtered query (median of {repeat})", times["scan"],
+               times["direct"], f"{backend} direct", 1.2)
 
 
 def write(report: Report, out: Path, seconds: float, quick: bool) -> None:

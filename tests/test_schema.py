@@ -32,7 +32,7 @@ def test_the_light_list_of_dated_tables_matches_the_definitions() -> None:
     from usc_events.schema.names import DATED_TABLES
 
     dated = {t for t in TABLES if any(c.name == "date_earliest" for c in columns(t))}
-    assert DATED_TABLES == dated
+    assert dated == DATED_TABLES
 
 
 def test_every_table_has_a_unique_primary_key_column_first() -> None:

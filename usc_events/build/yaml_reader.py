@@ -370,7 +370,7 @@ class _EventReader:
             return None
         tag = self._tag(event)
         if kind is _SeqStart and tag == _SEQ_TAG:
-            items = []
+            items: list[Any] = []
             next_event = self.next
             event = next_event()
             while type(event) is not yaml.SequenceEndEvent:

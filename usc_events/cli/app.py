@@ -92,12 +92,12 @@ def info(
     import usc_events
 
     manifest = usc_events.manifest()
-    documents = (
-        usc_events.load("documents", backend="arrow")
-        .select(
+    from usc_events.store.python_values import python_rows
+
+    documents = python_rows(
+        usc_events.load("documents", backend="arrow").select(
             ["document_id", "file_name", "outlet", "kind", "published_earliest", "published_latest"]
         )
-        .to_pylist()
     )
     if as_json:
         payload: dict[str, Any] = {

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
 from usc_events.query import connections, lookup, selections
 from usc_events.query.connections import TIMELINE_KINDS
-from usc_events.query.engine import Engine
+from usc_events.query.engine import Engine, LazyTables
 from usc_events.query.lookup import Found
-from usc_events.schema.names import TABLE_NAMES
+from usc_events.schema.names import TABLE_NAMES, TableName
 from usc_events.store.backends import Backend, check_backend, to_backend
 
 if TYPE_CHECKING:
@@ -77,8 +77,8 @@ def open_corpus(version: str | None = None, backend: Backend = "pandas") -> Corp
     from usc_events.releases.versions import manifest, read_arrow
 
     backend = check_backend(backend)
-    tables: dict[str, pa.Table] = {name: read_arrow(name, version) for name in TABLE_NAMES}
     about = manifest(version)
+    tables = LazyTables(lambda name: read_arrow(cast("TableName", name), version))
     return Corpus(tables, version=str(about["dataset_version"]), backend=backend,
                   retired=about.get("retired") or ())
 
@@ -120,7 +120,9 @@ class Corpus(Generic[FrameT]):
                  backend: Backend = "pandas", *,
                  retired: Sequence[Mapping[str, Any]] = ()) -> None:
         self._engine = Engine(tables, retired)
-        self.tables: dict[str, pa.Table] = self._engine.tables
+        #: Every table, as Arrow; a corpus opened with :func:`open_corpus` reads each
+        #: the first time it is used.
+        self.tables: Mapping[str, pa.Table] = self._engine.tables
         self.version = version
         self.backend: Backend = check_backend(backend)
 
