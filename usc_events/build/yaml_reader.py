@@ -91,19 +91,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DataInvalid(
-                [
-                    Violation(
-                        display,
-                        None,
-                        None,
-                        None,
-                        f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes",
-                        "file-too-large",
-                        value=size,
-                    )
-                ]
-            )
+            message = f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes"
+            raise DataInvalid([Violation(display, None, None, None, message, "file-too-large",
+                                         value=size)])
         data = path.read_bytes()
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
@@ -248,6 +238,14 @@ class _EventReader:
         self.lines = self.data.lines
         self.problems = self.data.problems
         self.anchors: dict[str, _Anchored] = {}
+        #: The tag of each plain scalar met so far: it depends on the text alone.
+        self.plain: dict[str, str] = {}
+
+    def _plain_tag(self, value: str) -> str:
+        tag = self.plain.get(value)
+        if tag is None:
+            tag = self.plain[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        return tag
 
     def document(self) -> YamlData:
         next_event = self.next
@@ -270,6 +268,8 @@ class _EventReader:
     def _tag(self, event: Any) -> str:
         """The event's tag, resolved as the composer resolves it."""
         tag: str | None = event.tag
+        if tag is None and type(event) is _Scalar and event.implicit[0]:
+            return self._plain_tag(event.value)
         if tag is None or tag == "!":
             value = event.value if type(event) is _Scalar else None
             return self.loader.resolve(_KINDS[type(event)], value,  # type: ignore[no-any-return]
@@ -389,7 +389,8 @@ class _EventReader:
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return event.value  # quoted: always a string
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = self._plain_tag(event.value) if tag is None else \
+                self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR_TAG:
             return event.value
         if tag == _NULL_TAG:  # what the constructor gives for any null, without a node
@@ -428,10 +429,17 @@ class _EventReader:
         result: dict[str, Any] = {}
         next_event, lines = self.next, self.lines
         while True:
-            event = next_event()
-            if type(event) is yaml.MappingEndEvent:
+            event: Any = next_event()
+            kind: type[yaml.Node]
+            key: str | None
+            key_mark: Any
+            if type(event) is _Scalar and event.tag is None and event.anchor is None:
+                kind, key, key_mark = yaml.ScalarNode, event.value, event.start_mark
+                tag = self._plain_tag(key) if event.implicit[0] else _STR_TAG
+            elif type(event) is yaml.MappingEndEvent:
                 return result
-            kind, tag, key, key_mark = self._key(event)
+            else:
+                kind, tag, key, key_mark = self._key(event)
             if kind is not yaml.ScalarNode or tag != _STR_TAG:
                 if tag == "tag:yaml.org,2002:merge":
                     self.fail(key_mark, key, "merge keys ('<<') are not allowed", "yaml-merge",
@@ -448,7 +456,13 @@ class _EventReader:
                           "duplicate-key", (*path, key))
                 self.skip(next_event())
                 continue
-            value_mark = self._store(result, key, next_event(), path)
+            event = next_event()
+            if type(event) is _Scalar and event.tag is None and event.anchor is None and (
+                    not event.implicit[0] or self._plain_tag(event.value) == _STR_TAG):
+                result[key] = event.value  # the common case: a string
+                value_mark: Any = event.start_mark
+            else:
+                value_mark = self._store(result, key, event, path)
             # A field is where its key is; its column is the value's when on the same line.
             mark = value_mark if value_mark.line == key_mark.line else key_mark
             lines.mark((*path, key), key_mark.line + 1, mark.column + 1)
@@ -457,9 +471,6 @@ class _EventReader:
         """Read the value of ``key`` into ``result``; give the mark where the value starts."""
         kind = type(event)
         if kind is _Scalar:  # a string is taken as it is, anchored or not
-            if event.anchor is None and event.tag is None and not event.implicit[0]:
-                result[key] = event.value  # the common case: quoted
-                return event.start_mark
             anchored = self._anchor(event) if event.anchor is not None else None
             if (anchored.tag if anchored is not None else self._tag(event)) == _STR_TAG \
                     and (anchored is None or not anchored.seen):
