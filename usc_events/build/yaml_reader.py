@@ -457,9 +457,11 @@ class _EventReader:
                 self.skip(next_event())
                 continue
             event = next_event()
-            if type(event) is _Scalar and event.tag is None and event.anchor is None and (
-                    not event.implicit[0] or self._plain_tag(event.value) == _STR_TAG):
-                result[key] = event.value  # the common case: a string
+            plain = type(event) is _Scalar and event.tag is None and event.anchor is None
+            tag = (self._plain_tag(event.value) if event.implicit[0] else _STR_TAG) if plain \
+                else ""
+            if tag in (_STR_TAG, _NULL_TAG):  # the common cases: a string, a null
+                result[key] = event.value if tag == _STR_TAG else None
                 value_mark: Any = event.start_mark
             else:
                 value_mark = self._store(result, key, event, path)
