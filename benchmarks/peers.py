@@ -109,6 +109,32 @@ def worker_yaml_build(data: str) -> dict[str, Any]:
             "rows": {t: d.num_rows for t, d in corpus.tables.items()}}
 
 
+def worker_yaml_floor(data: str) -> dict[str, Any]:
+    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``."""
+    import yaml
+
+    from usc_events.build.yaml_reader import read_yaml
+
+    files = sorted(Path(data).rglob("*.yaml"))
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def events() -> None:
+        for path in files:
+            loader = loader_class(path.read_text(encoding="utf-8"))
+            next_event = loader.get_event
+            while next_event() is not None:
+                pass
+            loader.dispose()
+
+    def reader() -> None:
+        for path in files:
+            read_yaml(path, path.name)
+
+    times = interleaved({"events": events, "read_yaml": reader}, 1)
+    return {"events": times["events"][0], "read_yaml": times["read_yaml"][0],
+            "files": len(files), "bytes": sum(f.stat().st_size for f in files)}
+
+
 # --- target 3: fresh processes -------------------------------------------------------------
 
 
