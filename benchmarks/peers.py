@@ -162,7 +162,26 @@ def startup_commands(table_file: Path) -> dict[str, list[str]]:
         "read one table": [PYTHON, "-c", "import pyarrow.parquet as pq; "
                            f"pq.ParquetFile({str(table_file)!r}).read()"],
         "import typer": [PYTHON, "-c", "import typer"],
+        # What the commands cannot avoid, to read the ratios by (not targets):
+        "typer's floor": [PYTHON, "-c", "import typer, typer._adapters, rich.table; "
+                          "import pyarrow.parquet as pq; "
+                          f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "validate, pandas hidden": [PYTHON, "-c", _RUN_CLI.format(
+            before=_NO_PANDAS, args="'validate'")],
+        "help, plain": [PYTHON, "-c", _RUN_CLI.format(
+            before="os.environ['TYPER_USE_RICH'] = '0'", args="'--help'")],
     }
+
+
+#: A finder that makes ``import pandas`` fail, as where pandas is not installed.
+_NO_PANDAS = ("class NoPandas:\n    def find_spec(self, name, path=None, target=None):\n"
+              "        if name.split('.')[0] == 'pandas':\n            raise ImportError(name)\n"
+              "sys.meta_path.insert(0, NoPandas())")
+
+#: A CLI run in a process that first does ``before`` (to measure what a dependency costs).
+_RUN_CLI = ("import os, runpy, sys\n{before}\nsys.argv = ['usc-events', {args}]\n"
+            "try:\n    runpy.run_module('usc_events.cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass")
 
 
 # --- target 4: pandera-polars with the same rules ------------------------------------------

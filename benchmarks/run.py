@@ -537,6 +537,19 @@ def measure_peers(report: Report, quick: bool) -> None:
         a, b = peers.median(times[name]), peers.median(one)
         report.add(what, f"{a * 1000:,.0f} ms = {a / b:.2f}× a process reading one table",
                    "(no target; no pandas)", None)
+    floor, hidden, plain_help = (peers.median(times[k]) for k in (
+        "typer's floor", "validate, pandas hidden", "help, plain"))
+    report.notes.append(
+        f"What the start-up ratios are made of (same run, medians): a process that imports "
+        f"typer, the part of typer that runs a command (`typer._adapters`, which imports "
+        f"pydantic) and `rich.table`, and reads one table, takes {floor * 1000:.0f} ms = "
+        f"{floor / peers.median(one):.2f}× the process reading one table: the floor of "
+        f"`info`. `validate` with pandas hidden from pyarrow takes {hidden * 1000:.0f} ms "
+        f"({peers.median(times['validate']) / hidden:.2f}× faster than with it). `--help` "
+        f"with typer's plain help instead of its rich panels (`TYPER_USE_RICH=0`, which does "
+        f"not import `typer.rich_utils`, `rich.markdown`, `markdown_it`) takes "
+        f"{plain_help * 1000:.0f} ms = {plain_help / peers.median(times['import typer']):.2f}× "
+        "`import typer`.")
     imported = peers.pandas_imported(ROOT)
     report.add("Commands that import pandas, of `info`, `show`, `search`, `--help`",
                ", ".join(imported) or "none", "none", not imported)
