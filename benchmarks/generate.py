@@ -148,9 +148,23 @@ def _edtf_columns(earliest: pa.Array, latest: pa.Array) -> dict[str, pa.Array]:
 
 def corpus(statements: int, seed: int = 0) -> dict[str, pa.Table]:
     """Every table of a valid corpus of ``statements`` statements."""
-    n = sizes(statements)
-    rng = np.random.default_rng(seed)
     tables: dict[str, pa.Table] = {t: arrow_schema(t).empty_table() for t in TABLE_MODELS}
+    tables.update(statement_tables(statements, seed=seed))
+    _add_documents_and_evidence(tables)
+    return tables
+
+
+def statement_tables(statements: int, seed: int = 0,
+                     actors: int | None = None) -> dict[str, pa.Table]:
+    """Actors, topics, meetings with their participants, and statements: no evidence.
+
+    ``actors`` overrides the number of actors (the speakers are drawn from all of them).
+    """
+    n = sizes(statements)
+    if actors is not None:
+        n["actors"] = actors
+    rng = np.random.default_rng(seed)
+    tables: dict[str, pa.Table] = {}
 
     a = np.arange(n["actors"])
     tables["actors"] = _table("actors", {
@@ -192,7 +206,6 @@ def corpus(statements: int, seed: int = 0) -> dict[str, pa.Table]:
         "role": _pick(["host", "guest"], np.arange(len(p_meeting))),
     }, len(p_meeting))
     tables["statements"] = statements_chunk(0, statements, n["actors"], n["meetings"], seed)
-    _add_documents_and_evidence(tables)
     return tables
 
 

@@ -28,6 +28,13 @@ def test_the_light_table_list_matches_the_definitions() -> None:
     assert list(TABLE_NAMES) == TABLES
 
 
+def test_the_light_list_of_dated_tables_matches_the_definitions() -> None:
+    from usc_events.schema.names import DATED_TABLES
+
+    dated = {t for t in TABLES if any(c.name == "date_earliest" for c in columns(t))}
+    assert dated == DATED_TABLES
+
+
 def test_every_table_has_a_unique_primary_key_column_first() -> None:
     for table in TABLES:
         first = columns(table)[0]

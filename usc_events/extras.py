@@ -56,7 +56,7 @@ EXTRAS: dict[str, Extra] = {extra.name: extra for extra in (
 )}
 
 #: The extras for working on the project itself (they include ``all``).
-DEVELOPMENT_EXTRAS: tuple[str, ...] = ("test", "docs")
+DEVELOPMENT_EXTRAS: tuple[str, ...] = ("test", "docs", "bench")
 
 #: The names of the optional features of :data:`FEATURES`.
 Feature = Literal["plots", "network", "polars", "pandera", "formats"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,17 +72,18 @@ class Site:
         return dotted((*within, key))
 
     def origin(self) -> Origin:
-        """The origin of a row made from this item: its line and the line of each field."""
-        depth = len(self.path)
-        fields = self.lines.children(self.path)
+        """The origin of a row made from this item: its line and the line of each field.
+
+        The fields' lines are looked up when asked for, not copied for every row.
+        """
         columns = self.lines.columns
         return Origin(
             self.display,
             self.lines.get(self.path, 1),
             self.label,
-            {str(p[depth]): self.lines[p] for p in fields},
+            _Fields(self.lines, self.path, self.lines),
             column=columns.get(self.path),
-            columns={str(p[depth]): columns[p] for p in fields if p in columns},
+            columns=_Fields(columns, self.path, self.lines),
             within=self.field_name("")[:-1] if len(self.path) > 1 else "",
         )
 
@@ -106,3 +107,25 @@ class Site:
 
 def dotted(path: Iterable[str | int]) -> str:
     return ".".join(str(p) for p in path)
+
+
+class _Fields(Mapping[str, int]):
+    """The line (or column) of each field of the item at ``path``, read from ``source``."""
+
+    def __init__(self, source: Mapping[YamlPath, int], path: YamlPath, lines: Lines) -> None:
+        self._source, self._path, self._lines = source, path, lines
+
+    def __getitem__(self, name: str) -> int:
+        return self._source[(*self._path, name)]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (*self._path, name) in self._source
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(p[-1]) for p in self._lines.children(self._path) if p in self._source)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))

@@ -145,7 +145,9 @@ def release_ids(folder: Path, data_dir: Path) -> dict[str, set[str]]:
                                          "does not match the sha256 its manifest records",
                                          "previous-release")])
         key = TABLE_MODELS[table].primary_key
-        ids[table] = {str(v) for v in pq.read_table(path, columns=[key]).column(key).to_pylist()}
+        # ParquetFile, not read_table: that goes through pyarrow.dataset, which imports pandas.
+        keys = pq.ParquetFile(path).read(columns=[key]).column(key)
+        ids[table] = {str(v) for v in keys.to_pylist()}
     return ids
 
 

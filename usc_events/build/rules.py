@@ -11,9 +11,13 @@ the caller turns it into a :class:`~usc_events.errors.Violation` with file and l
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from usc_events.build.encoded import Encoded, encode
 from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
 from usc_events.matching import Choices
@@ -23,21 +27,83 @@ from usc_events.schema.types import PLAUSIBLE_YEARS
 if TYPE_CHECKING:
     import pyarrow as pa
 
+T = TypeVar("T")
+
 
 def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
     """Every rule over every table; all findings, not only the first.
 
     A column of another Arrow type than the schema's is a finding; the other rules then
     see it cast to the schema's type, or, where it cannot be cast, skip its table.
+    The rules run on threads (Arrow's kernels release the GIL), each column's on one,
+    and their findings come in the same order as when they run one after the other.
     """
     findings, tables = check_types(tables)
+    tasks: dict[tuple[str, ...], Callable[[], Any]] = {}
+    for table, data in tables.items():  # the longest first: sorting each primary key
+        for column in columns(table):
+            if column.primary_key and column.name in data.column_names:
+                tasks["unique", table, column.name] = partial(
+                    _listed, partial(_check_unique_key, table, column, data))
     for table, data in tables.items():
-        findings.extend(check_columns(table, data))
-        findings.extend(check_intervals(table, data))
-        findings.extend(check_plausible_dates(table, data))
-    findings.extend(check_foreign_keys(tables))
-    findings.extend(check_table_rules(tables))
-    return findings
+        for column in columns(table):
+            tasks["column", table, column.name] = partial(
+                _column_and_key, table, column, data, tables)
+        tasks["intervals", table] = partial(_listed, partial(check_intervals, table, data))
+        tasks["plausible", table] = partial(
+            _listed, partial(check_plausible_dates, table, data))
+    tasks["rules",] = partial(_listed, partial(check_table_rules, tables))
+    done = dict(zip(tasks, _on_threads(list(tasks.values())), strict=True))
+    keys: list[Finding] = []
+    for table in tables:
+        for column in columns(table):
+            found, dangling = done["column", table, column.name]
+            findings += found + done.get(("unique", table, column.name), [])
+            keys += dangling
+        findings += done["intervals", table] + done["plausible", table]
+    rules: list[Finding] = done["rules",]
+    return findings + keys + rules
+
+
+def _column_and_key(table: str, column: Column, data: pa.Table, tables: Mapping[str, pa.Table],
+                    ) -> tuple[list[Finding], list[Finding]]:
+    """The findings of one column's own rules, and of its foreign key."""
+    encoded = _encode(column, data) if _encoded(column, data) else None
+    found = list(_check_column(table, column, data, encoded, unique=False))
+    dangling = list(_check_foreign_key(table, column, data, tables, encoded))
+    return found, dangling
+
+
+def _encoded(column: Column, data: pa.Table) -> bool:
+    """Whether the rules check ``column`` on its distinct values (see :mod:`.encoded`).
+
+    Not a primary key: its values are all distinct (one hopes), and hashing millions of
+    them costs more per row the more there are; sorting them tells more cheaply whether
+    two are the same (:func:`_has_repeats`). Nor a column with only a vocabulary, which
+    is looked up as cheaply as it would be encoded.
+    """
+    return column.name in data.column_names and not column.primary_key and bool(
+        column.pattern or column.foreign_key)
+
+
+def _encode(column: Column, data: pa.Table) -> Encoded:
+    import pyarrow.compute as pc
+
+    values = data.column(column.name)
+    return encode(pc.list_flatten(values) if column.is_list else values)
+
+
+def _on_threads(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """What each task gives, in order; the tasks run on a thread per core."""
+    workers = min(len(tasks), os.cpu_count() or 1)
+    if workers <= 1:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda task: task(), tasks))
+
+
+def _listed(check: Callable[[], Iterable[Finding]]) -> list[Finding]:
+    return list(check())
 
 
 def check_types(tables: Mapping[str, pa.Table]) -> tuple[list[Finding], dict[str, pa.Table]]:
@@ -75,43 +141,70 @@ def check_types(tables: Mapping[str, pa.Table]) -> tuple[list[Finding], dict[str
 
 def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
     """Nulls, patterns, enum values, lengths, minimums and unique primary keys."""
+    for column in columns(table):
+        encoded = _encode(column, data) if _encoded(column, data) else None
+        yield from _check_column(table, column, data, encoded)
+
+
+def _check_column(table: str, column: Column, data: pa.Table,
+                  encoded: Encoded | None, unique: bool = True) -> Iterator[Finding]:
     import pyarrow.compute as pc
 
-    for column in columns(table):
-        if column.name not in data.column_names:
-            yield Finding(table, 0, column.name, "column is missing", "missing-column")
-            continue
-        values = data.column(column.name)
-        if not column.nullable:
-            nulls = rows(pc.is_null(values))
-            for row in nulls:
-                yield Finding(table, row, column.name, "a value is required", "required")
-        parents = None
-        if column.is_list:
-            parents = pc.list_parent_indices(values)
-            values = pc.list_flatten(values)
+    if column.name not in data.column_names:
+        yield Finding(table, 0, column.name, "column is missing", "missing-column")
+        return
+    values = data.column(column.name)
+    if not column.nullable and values.null_count:
+        for row in rows(pc.is_null(values)):
+            yield Finding(table, row, column.name, "a value is required", "required")
+    parents = None
+    if column.is_list:
+        parents = pc.list_parent_indices(values)
+        values = pc.list_flatten(values)
+        if values.null_count:
             for i in rows(pc.is_null(values)):
                 yield Finding(
-                    table, int(parents[i].as_py()), column.name, "a list item is null", "required"
+                    table, int(parents[i].as_py()), column.name, "a list item is null",
+                    "required"
                 )
-        yield from _check_scalars(table, column, values, parents)
-        if column.primary_key:
-            yield from _check_unique(table, column, data)
+    yield from _check_scalars(table, column, values, parents, encoded)
+    if unique:
+        yield from _check_unique_key(table, column, data)
+
+
+def _check_unique_key(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
+    if column.primary_key and _has_repeats(data.column(column.name)):
+        yield from _check_unique(table, column, data)
+
+
+def _has_repeats(values: pa.ChunkedArray) -> bool:
+    """Whether a value is given twice: sorted, two neighbours are equal (nulls aside)."""
+    import pyarrow.compute as pc
+
+    valid = len(values) - values.null_count
+    if valid < 2:
+        return False
+    ordered = values.take(pc.array_sort_indices(values, null_placement="at_end"))[:valid]
+    return bool(pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py())
 
 
 def _check_scalars(
-    table: str, column: Column, values: pa.ChunkedArray | pa.Array, parents: object
+    table: str, column: Column, values: pa.ChunkedArray | pa.Array, parents: object,
+    encoded: Encoded | None,
 ) -> Iterator[Finding]:
+    """Each rule on the distinct values where ``encoded`` has them, else on every value."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    checked = encoded.distinct if encoded is not None else values
 
     def row_of(i: int) -> int:
         if parents is None:
             return i
         return int(parents[i].as_py())  # type: ignore[index]
 
-    def bad(mask: object, message: str, code: str) -> Iterator[Finding]:
-        for i in rows(mask):
+    def bad(mask: Any, message: str, code: str) -> Iterator[Finding]:
+        for i in encoded.rows_where(mask) if encoded is not None else rows(mask):
             value = values[i].as_py()
             hint = closest(value, column.enum) if code == "enum" and column.enum else None
             yield Finding(
@@ -120,7 +213,7 @@ def _check_scalars(
 
     if column.pattern:
         yield from bad(
-            pc.invert(pc.match_substring_regex(values, column.pattern)),
+            pc.invert(pc.match_substring_regex(checked, column.pattern)),
             f"does not match the pattern {column.pattern}",
             "pattern",
         )
@@ -128,19 +221,20 @@ def _check_scalars(
         allowed = ", ".join(column.enum)
         yield from bad(
             pc.and_(
-                pc.is_valid(values), pc.invert(pc.is_in(values, value_set=pa.array(column.enum)))
+                pc.is_valid(checked), pc.invert(pc.is_in(checked, value_set=pa.array(column.enum)))
             ),
             f"is not one of: {allowed}",
             "enum",
         )
     if column.min_length:
         yield from bad(
-            pc.less(pc.utf8_length(values), column.min_length),
+            pc.less(pc.utf8_length(checked), column.min_length),
             f"is shorter than {column.min_length} character(s)",
             "min-length",
         )
     if column.minimum is not None:
-        yield from bad(pc.less(values, column.minimum), f"is less than {column.minimum}", "minimum")
+        yield from bad(pc.less(checked, column.minimum), f"is less than {column.minimum}",
+                       "minimum")
 
 
 def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
@@ -255,35 +349,44 @@ def check_plausible_dates(table: str, data: pa.Table) -> Iterator[Finding]:
 
 def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
     """Every foreign key (scalar or list) names an existing record."""
-    import pyarrow.compute as pc
-
     for table, data in tables.items():
         for column in columns(table):
-            if column.foreign_key is None or column.name not in data.column_names:
-                continue
-            target = tables.get(column.foreign_key)
-            if target is None:
-                continue
-            keys = target.column(model(column.foreign_key).primary_key)
-            values = data.column(column.name)
-            if column.is_list:
-                parents = pc.list_parent_indices(values)
-                values = pc.list_flatten(values)
-            else:
-                parents = None
-            missing = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=keys)))
-            known: Choices | None = None  # built once per column, when a key is missing
-            for i in rows(missing):
-                row = parents[i].as_py() if parents is not None else i
-                value = values[i].as_py()
-                if known is None:
-                    known = Choices(k for k in keys.to_pylist() if k is not None)
-                yield Finding(
-                    table,
-                    row,
-                    column.name,
-                    f"{value!r} is not the id of any record in {column.foreign_key}",
-                    "foreign-key",
-                    value=value,
-                    hint=closest(value, known),
-                )
+            yield from _check_foreign_key(table, column, data, tables)
+
+
+def _check_foreign_key(table: str, column: Column, data: pa.Table,
+                       tables: Mapping[str, pa.Table], encoded: Encoded | None = None,
+                       ) -> Iterator[Finding]:
+    """The column's distinct values (``encoded``, if given) are looked up in the keys of
+    the table it refers to; only the rows of a missing one are visited."""
+    import pyarrow.compute as pc
+
+    if column.foreign_key is None or column.name not in data.column_names:
+        return
+    target = tables.get(column.foreign_key)
+    if target is None:
+        return
+    keys = target.column(model(column.foreign_key).primary_key)
+    values = data.column(column.name)
+    if column.is_list:
+        parents = pc.list_parent_indices(values)
+        values = pc.list_flatten(values)
+    else:
+        parents = None
+    encoded = encoded or encode(values)
+    missing = pc.invert(pc.is_in(encoded.distinct, value_set=keys))
+    known: Choices | None = None  # built once per column, when a key is missing
+    for i in encoded.rows_where(missing):
+        row = parents[i].as_py() if parents is not None else i
+        value = values[i].as_py()
+        if known is None:
+            known = Choices(k for k in keys.to_pylist() if k is not None)
+        yield Finding(
+            table,
+            row,
+            column.name,
+            f"{value!r} is not the id of any record in {column.foreign_key}",
+            "foreign-key",
+            value=value,
+            hint=closest(value, known),
+        )

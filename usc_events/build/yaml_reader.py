@@ -54,6 +54,7 @@ _SCALAR_TAGS = {
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 #: Largest data file read, in bytes.
 MAX_BYTES = 10 * 1024 * 1024
@@ -90,19 +91,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DataInvalid(
-                [
-                    Violation(
-                        display,
-                        None,
-                        None,
-                        None,
-                        f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes",
-                        "file-too-large",
-                        value=size,
-                    )
-                ]
-            )
+            message = f"file is {size} bytes; data files may be at most {MAX_BYTES} bytes"
+            raise DataInvalid([Violation(display, None, None, None, message, "file-too-large",
+                                         value=size)])
         data = path.read_bytes()
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
@@ -185,8 +176,8 @@ def read_yaml(path: Path, display: str) -> YamlData:
     loader = _Loader(text)
     try:
         try:
-            node = loader.get_single_node()
-        except RecursionError:
+            data = _EventReader(loader).document()
+        except RecursionError:  # kept for safety: the reader itself nests at most MAX_DEPTH
             message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
             raise DataInvalid(
                 [Violation(display, None, None, None, message, "yaml-depth")]
@@ -204,104 +195,299 @@ def read_yaml(path: Path, display: str) -> YamlData:
             raise DataInvalid(
                 [Violation(display, None, None, None, f"not valid YAML: {error}", "yaml-syntax")]
             ) from None
-        if node is None:  # comments only, e.g. a new file's '# yaml-language-server' line
-            return YamlData([])
-        data = YamlData(None)
-        data.value = _NodeReader(loader, data).read(node, ())
     finally:
         loader.dispose()
     return data
 
 
-class _NodeReader:
-    def __init__(self, loader: Any, data: YamlData) -> None:
-        self.loader = loader
-        self.lines = data.lines
-        self.problems = data.problems
-        self.seen: set[int] = set()
-        self.reported: set[int] = set()
+class _Anchored:
+    """A node that carries an anchor: what an alias to it stands for."""
 
-    def fail(self, node: yaml.Node, message: str, code: str, path: YamlPath) -> None:
-        value = node.value if isinstance(node, yaml.ScalarNode) else None
-        mark = node.start_mark
+    __slots__ = ("event", "events", "kind", "mark", "reported", "seen", "tag", "value")
+
+    def __init__(self, event: Any, kind: type[yaml.Node], tag: str) -> None:
+        self.event, self.kind, self.tag, self.mark = event, kind, tag, event.start_mark
+        self.value: str | None = event.value if kind is yaml.ScalarNode else None
+        #: The events of a list or mapping passed over unread, to read it where an alias is.
+        self.events: list[Any] | None = None
+        self.seen = self.reported = False
+
+
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_SeqStart, _MapStart = yaml.SequenceStartEvent, yaml.MappingStartEvent
+_Start = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_KINDS: dict[type[Any], type[yaml.Node]] = {
+    _Scalar: yaml.ScalarNode, _SeqStart: yaml.SequenceNode, _MapStart: yaml.MappingNode}
+
+
+class _EventReader:
+    """The data of libyaml's event stream, with no YAML node built for it.
+
+    It gives what composing the nodes and reading them gave: the same values, lines,
+    columns and problems, and the composer's own errors (an undefined alias, a duplicate
+    anchor, a second document) as :class:`yaml.MarkedYAMLError`. A node reached a second
+    time (through an alias) is reported once and read as null. Composing made a Python
+    object per node and resolved each one's tag in Python; reading the events is several
+    times faster. ``tests/test_fast_yaml.py`` holds it to the node reader it replaces.
+    """
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.next = loader.get_event
+        self.data = YamlData(None)
+        self.lines = self.data.lines
+        self.problems = self.data.problems
+        self.anchors: dict[str, _Anchored] = {}
+        #: The tag of each plain scalar met so far: it depends on the text alone.
+        self.plain: dict[str, str] = {}
+
+    def _plain_tag(self, value: str) -> str:
+        tag = self.plain.get(value)
+        if tag is None:
+            tag = self.plain[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        return tag
+
+    def document(self) -> YamlData:
+        next_event = self.next
+        next_event()  # the stream's start
+        event = next_event()
+        if isinstance(event, yaml.StreamEndEvent):  # comments only
+            self.data.value = []
+            return self.data
+        start = event.start_mark
+        self.data.value = self.read(next_event(), ())
+        next_event()  # the document's end
+        event = next_event()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", start,
+                                              "but found another document", event.start_mark)
+        return self.data
+
+    # --- anchors and passing over ------------------------------------------------------
+
+    def _tag(self, event: Any) -> str:
+        """The event's tag, resolved as the composer resolves it."""
+        tag: str | None = event.tag
+        if tag is None and type(event) is _Scalar and event.implicit[0]:
+            return self._plain_tag(event.value)
+        if tag is None or tag == "!":
+            value = event.value if type(event) is _Scalar else None
+            return self.loader.resolve(_KINDS[type(event)], value,  # type: ignore[no-any-return]
+                                       event.implicit)
+        return tag
+
+    def _anchor(self, event: Any) -> _Anchored:
+        """The anchored node that ``event`` starts, noted the first time it is met."""
+        name = event.anchor
+        known = self.anchors.get(name)
+        if known is not None:
+            if known.event is event:  # read again from its recorded events
+                return known
+            raise yaml.composer.ComposerError(
+                "found duplicate anchor; first occurrence", known.mark,
+                "second occurrence", event.start_mark)
+        anchored = _Anchored(event, _KINDS[type(event)], self._tag(event))
+        self.anchors[name] = anchored
+        return anchored
+
+    def _target(self, event: Any) -> _Anchored:
+        anchored = self.anchors.get(event.anchor)
+        if anchored is None:
+            raise yaml.composer.ComposerError(None, None, "found undefined alias",
+                                              event.start_mark)
+        return anchored
+
+    def skip(self, event: Any, depth: int = 0) -> None:
+        """Pass over a node from ``event`` on, inside ``depth`` lists or mappings already open.
+
+        Its anchors are noted, and an anchored list or mapping keeps its events, since
+        an alias to it further on reads it there.
+        """
+        recording: list[tuple[list[Any], int]] = []
+        while True:
+            kind = type(event)
+            for events, _ in recording:
+                events.append(event)
+            if kind is _Alias:
+                self._target(event)
+            elif kind is _Scalar:
+                if event.anchor is not None:
+                    self._anchor(event)
+            elif kind is _SeqStart or kind is _MapStart:
+                depth += 1
+                if event.anchor is not None:
+                    anchored = self._anchor(event)
+                    anchored.events = [event]
+                    recording.append((anchored.events, depth))
+            else:
+                if recording and recording[-1][1] == depth:
+                    recording.pop()
+                depth -= 1
+            if depth == 0:
+                return
+            event = self.next()
+
+    def _replay(self, anchored: _Anchored, path: YamlPath) -> Any:
+        """Read an anchored node for the first time, at an alias to it."""
+        if anchored.events is None:  # a scalar
+            return self.read(anchored.event, path)
+        outer, self.next = self.next, iter(anchored.events[1:]).__next__
+        try:
+            return self.read(anchored.event, path)
+        finally:
+            self.next = outer
+
+    # --- values ------------------------------------------------------------------------
+
+    def fail(self, mark: Any, value: Any, message: str, code: str, path: YamlPath) -> None:
         self.problems.append(
             Problem(path, mark.line + 1, message, code, column=mark.column + 1, value=value)
         )
 
-    def read(self, node: yaml.Node, path: YamlPath) -> Any:
-        self.lines.mark(path, node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in self.seen or getattr(node, "anchor", None):
-            if id(node) not in self.reported:  # each reused node once, however often reused
-                self.reported.add(id(node))
-                message = "anchors and aliases are not allowed in data files"
-                self.fail(node, message, "yaml-alias", path)
+    def read(self, event: Any, path: YamlPath) -> Any:
+        kind = type(event)
+        if kind is _Alias:
+            anchored = self._target(event)
+            if not anchored.seen:
+                return self._replay(anchored, path)
+            mark = anchored.mark
+            self.lines.mark(path, mark.line + 1, mark.column + 1)
+            if not anchored.reported:  # each reused node once, however often reused
+                anchored.reported = True
+                self.fail(mark, anchored.value,
+                          "anchors and aliases are not allowed in data files", "yaml-alias", path)
             return None
-        self.seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, path)
+        mark = event.start_mark
+        self.lines.mark(path, mark.line + 1, mark.column + 1)
+        if event.anchor is not None:
+            self._anchor(event).seen = True
+        if kind is _Scalar:
+            return self._scalar(event, path)
         if len(path) >= MAX_DEPTH:
             message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
-            self.fail(node, message, "yaml-depth", path)
+            self.fail(mark, None, message, "yaml-depth", path)
+            self.skip(self.next(), 1)
             return None
-        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
-            return [self.read(child, (*path, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
-            return self._mapping(node, path)
-        self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path)
+        tag = self._tag(event)
+        if kind is _SeqStart and tag == _SEQ_TAG:
+            items: list[Any] = []
+            next_event = self.next
+            event = next_event()
+            while type(event) is not yaml.SequenceEndEvent:
+                items.append(self.read(event, (*path, len(items))))
+                event = next_event()
+            return items
+        if kind is _MapStart and tag == _MAP_TAG:
+            return self._mapping(path)
+        self.fail(mark, None, f"YAML tag {tag!r} is not allowed; write plain data", "yaml-tag",
+                  path)
+        self.skip(self.next(), 1)
         return None
 
-    def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
-        if node.tag not in _SCALAR_TAGS:
-            self.fail(
-                node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path
-            )
+    def _scalar(self, event: Any, path: YamlPath) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return event.value  # quoted: always a string
+            tag = self._plain_tag(event.value) if tag is None else \
+                self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        if tag == _NULL_TAG:  # what the constructor gives for any null, without a node
             return None
-        if node.tag == _STR_TAG:  # what the constructor would return, without its overhead
-            return node.value
+        if tag not in _SCALAR_TAGS:
+            self.fail(event.start_mark, event.value,
+                      f"YAML tag {tag!r} is not allowed; write plain data", "yaml-tag", path)
+            return None
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
         except _SCALAR_ERRORS as error:
-            kind = node.tag.rpartition(":")[2]
+            kind = tag.rpartition(":")[2]
             reason = str(error) if isinstance(error, ValueError | yaml.YAMLError) else \
                 f"not a valid {kind}"
-            self.fail(node, f"{node.value!r} is not a valid value: {reason}", "yaml-value", path)
+            self.fail(event.start_mark, event.value,
+                      f"{event.value!r} is not a valid value: {reason}", "yaml-value", path)
             return None
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath) -> dict[str, Any]:
+    def _key(self, event: Any) -> tuple[type[yaml.Node], str, str | None, Any]:
+        """The kind, tag, value and mark of a mapping's key (an alias stands for its node)."""
+        kind = type(event)
+        if kind is _Alias:
+            anchored = self._target(event)
+            return anchored.kind, anchored.tag, anchored.value, anchored.mark
+        if kind is _Scalar:
+            if event.anchor is not None:
+                self._anchor(event)
+            tag = _STR_TAG if event.tag is None and not event.implicit[0] else self._tag(event)
+            return yaml.ScalarNode, tag, event.value, event.start_mark
+        tag = self._tag(event)
+        self.skip(event)
+        return _KINDS[kind], tag, None, event.start_mark
+
+    def _mapping(self, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.fail(key_node, "merge keys ('<<') are not allowed", "yaml-merge", path)
-                else:
-                    self.fail(
-                        key_node,
-                        f"keys must be plain strings, not {key_node.tag!r}",
-                        "yaml-key",
-                        path,
-                    )
-                continue
-            key = key_node.value
-            if key in result:
-                first = self.lines.get((*path, key))
-                self.fail(
-                    key_node,
-                    f"duplicate key {key!r} (first given on line {first})",
-                    "duplicate-key",
-                    (*path, key),
-                )
-                continue
-            if (
-                type(value_node) is yaml.ScalarNode
-                and value_node.tag == _STR_TAG
-                and id(value_node) not in self.seen
-            ):  # the common case, as read() would do it
-                self.seen.add(id(value_node))
-                result[key] = value_node.value
+        next_event, lines = self.next, self.lines
+        while True:
+            event: Any = next_event()
+            kind: type[yaml.Node]
+            key: str | None
+            key_mark: Any
+            if type(event) is _Scalar and event.tag is None and event.anchor is None:
+                kind, key, key_mark = yaml.ScalarNode, event.value, event.start_mark
+                tag = self._plain_tag(key) if event.implicit[0] else _STR_TAG
+            elif type(event) is yaml.MappingEndEvent:
+                return result
             else:
-                result[key] = self.read(value_node, (*path, key))
+                kind, tag, key, key_mark = self._key(event)
+            if kind is not yaml.ScalarNode or tag != _STR_TAG:
+                if tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_mark, key, "merge keys ('<<') are not allowed", "yaml-merge",
+                              path)
+                else:
+                    self.fail(key_mark, key, f"keys must be plain strings, not {tag!r}",
+                              "yaml-key", path)
+                self.skip(next_event())
+                continue
+            assert key is not None
+            if key in result:
+                first = lines.get((*path, key))
+                self.fail(key_mark, key, f"duplicate key {key!r} (first given on line {first})",
+                          "duplicate-key", (*path, key))
+                self.skip(next_event())
+                continue
+            event = next_event()
+            plain = type(event) is _Scalar and event.tag is None and event.anchor is None
+            tag = (self._plain_tag(event.value) if event.implicit[0] else _STR_TAG) if plain \
+                else ""
+            if tag in (_STR_TAG, _NULL_TAG):  # the common cases: a string, a null
+                result[key] = event.value if tag == _STR_TAG else None
+                value_mark: Any = event.start_mark
+            else:
+                value_mark = self._store(result, key, event, path)
             # A field is where its key is; its column is the value's when on the same line.
-            same_line = value_node.start_mark.line == key_node.start_mark.line
-            mark = value_node.start_mark if same_line else key_node.start_mark
-            self.lines.mark((*path, key), key_node.start_mark.line + 1, mark.column + 1)
-        return result
+            mark = value_mark if value_mark.line == key_mark.line else key_mark
+            lines.mark((*path, key), key_mark.line + 1, mark.column + 1)
+
+    def _store(self, result: dict[str, Any], key: str, event: Any, path: YamlPath) -> Any:
+        """Read the value of ``key`` into ``result``; give the mark where the value starts."""
+        kind = type(event)
+        if kind is _Scalar:  # a string is taken as it is, anchored or not
+            anchored = self._anchor(event) if event.anchor is not None else None
+            if (anchored.tag if anchored is not None else self._tag(event)) == _STR_TAG \
+                    and (anchored is None or not anchored.seen):
+                if anchored is not None:
+                    anchored.seen = True
+                result[key] = event.value
+                return event.start_mark
+        elif kind is _Alias:
+            anchored = self._target(event)
+            if anchored.kind is yaml.ScalarNode and anchored.tag == _STR_TAG \
+                    and not anchored.seen:
+                anchored.seen = True
+                result[key] = anchored.value
+                return anchored.mark
+            result[key] = self.read(event, (*path, key))
+            return anchored.mark
+        result[key] = self.read(event, (*path, key))
+        return event.start_mark

@@ -106,12 +106,12 @@ def info(
     from usc_events.cli import render
 
     manifest = usc_events.manifest()
-    documents = (
-        usc_events.load("documents", backend="arrow")
-        .select(
+    from usc_events.store.python_values import python_rows
+
+    documents = python_rows(
+        usc_events.load("documents", backend="arrow").select(
             ["document_id", "file_name", "outlet", "kind", "published_earliest", "published_latest"]
         )
-        .to_pylist()
     )
     shown = documents[:limit]
     if as_json:

@@ -29,7 +29,7 @@ TIMELINE_KINDS: tuple[str, ...] = ("meeting", "statement", "position")
 
 def evidence(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
     """The evidence spans of ``records`` (``(table, id)`` pairs), each with its sentence."""
-    import pyarrow as pa
+    from usc_events.store.python_values import strings
 
     wanted = [f"{t}:{i}" for t, i in records]
     data = engine.query("""
@@ -43,7 +43,7 @@ def evidence(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:
         data.column("text").to_pylist(), data.column("start").to_pylist(),
         data.column("end").to_pylist(), strict=True)]
     position = data.schema.get_field_index("text")
-    return data.set_column(position, "sentence", pa.array(sentences, pa.string()))
+    return data.set_column(position, "sentence", strings(sentences))
 
 
 def citations(engine: Engine, records: Iterable[tuple[str, str]]) -> pa.Table:

@@ -5,10 +5,8 @@ computes on Arrow tables with DuckDB and converts its result once, at the end,
 to the backend chosen when the corpus was opened (pandas, polars or Arrow): a
 ``Corpus[pd.DataFrame]``, ``Corpus[pl.DataFrame]`` or ``Corpus[pa.Table]``.
 
-Dates of meetings, statements and positions are intervals
-(``date_earliest``/``date_latest``). A date window keeps a record when its
-interval overlaps the window (it *may* fall inside it); ``within=True`` keeps
-only records whose whole interval lies inside. Undated records are in no window.
+Dates of meetings, statements and positions are intervals; :mod:`usc_events.query.windows`
+says which a date window keeps (``within=True``: only those certainly inside it).
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast, overload
 
 from usc_events.query import connections, frames, lookup, selections
 from usc_events.query.connections import TIMELINE_KINDS
-from usc_events.query.engine import Engine
+from usc_events.query.engine import Engine, LazyTables
 from usc_events.query.lookup import Found
-from usc_events.schema.names import TABLE_NAMES
+from usc_events.schema.names import TABLE_NAMES, TableName
 from usc_events.store.backends import Backend, check_backend, to_backend
 
 if TYPE_CHECKING:
@@ -77,8 +75,8 @@ def open_corpus(version: str | None = None, backend: Backend = "pandas") -> Corp
     from usc_events.releases.versions import manifest, read_arrow
 
     backend = check_backend(backend)
-    tables: dict[str, pa.Table] = {name: read_arrow(name, version) for name in TABLE_NAMES}
     about = manifest(version)
+    tables = LazyTables(lambda name: read_arrow(cast("TableName", name), version))
     return Corpus(tables, version=str(about["dataset_version"]), backend=backend,
                   retired=about.get("retired") or ())
 
@@ -120,7 +118,9 @@ class Corpus(Generic[FrameT]):
                  backend: Backend = "pandas", *,
                  retired: Sequence[Mapping[str, Any]] = ()) -> None:
         self._engine = Engine(tables, retired)
-        self.tables: dict[str, pa.Table] = self._engine.tables
+        #: Every table, as Arrow; a corpus opened with :func:`open_corpus` reads each
+        #: the first time it is used.
+        self.tables: Mapping[str, pa.Table] = self._engine.tables
         self.version = version
         self.backend: Backend = check_backend(backend)
 

@@ -7,7 +7,7 @@ tables; only :class:`usc_events.query.corpus.Corpus` converts them to a backend.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from usc_events.errors import QueryError
@@ -26,6 +26,37 @@ ROLE_RANK = "list_position([{}], p.role)".format(
 _MISSING_TABLE = re.compile(r"Table with name (\S+) does not exist")
 
 
+class LazyTables(Mapping[str, "pa.Table"]):
+    """Every table of the data model, each read the first time it is asked for.
+
+    A command that shows one record reads the tables it shows, not all of them.
+    """
+
+    def __init__(self, read: Callable[[str], pa.Table]) -> None:
+        self._read = read
+        self._tables: dict[str, pa.Table] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in TABLE_NAMES:
+            raise KeyError(name)
+        if name not in self._tables:
+            self._tables[name] = self._read(name)
+        return self._tables[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in TABLE_NAMES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLE_NAMES)
+
+    def __len__(self) -> int:
+        return len(TABLE_NAMES)
+
+    def read(self) -> list[str]:
+        """The tables read so far."""
+        return list(self._tables)
+
+
 class Engine:
     """Every table of the data model as Arrow, and DuckDB over them under their own names.
 
@@ -42,8 +73,11 @@ class Engine:
         missing = [t for t in TABLE_NAMES if t not in tables]
         if missing:
             raise ValueError(f"a corpus needs every table; missing: {', '.join(missing)}")
-        self.tables: dict[str, pa.Table] = {name: tables[name] for name in TABLE_NAMES}
+        self.tables: Mapping[str, pa.Table] = (
+            tables if isinstance(tables, LazyTables)
+            else {name: tables[name] for name in TABLE_NAMES})
         self._connection: duckdb.DuckDBPyConnection | None = None
+        self._registered: set[str] = set()
         self._sandbox: duckdb.DuckDBPyConnection | None = None
 
     def _connect(self, *, files: bool) -> duckdb.DuckDBPyConnection:
@@ -52,18 +86,26 @@ class Engine:
         config: dict[str, str | bool | int | float | list[str]] = (
             {} if files else {"enable_external_access": False})
         connection = duckdb.connect(":memory:", config=config)
-        for name, data in self.tables.items():
-            connection.register(name, data)
         if not files:
+            for name, data in self.tables.items():
+                connection.register(name, data)
             connection.execute("SET lock_configuration = true")
         return connection
+
+    def _with_tables(self, names: Iterable[str]) -> duckdb.DuckDBPyConnection:
+        """The library's connection, with tables ``names`` registered (each once)."""
+        if self._connection is None:
+            self._connection = self._connect(files=True)
+        for name in names:
+            if name not in self._registered:
+                self._connection.register(name, self.tables[name])
+                self._registered.add(name)
+        return self._connection
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection in which every table is a view of its own name."""
-        if self._connection is None:
-            self._connection = self._connect(files=True)
-        return self._connection
+        return self._with_tables(TABLE_NAMES)
 
     @property
     def sandbox(self) -> duckdb.DuckDBPyConnection:
@@ -78,8 +120,13 @@ class Engine:
         return self._sandbox
 
     def query(self, sql: str, parameters: dict[str, Any] | None = None) -> pa.Table:
-        """The answer to the library's own ``sql``, with named ``$parameters``."""
-        return self.connection.sql(sql, params=parameters or {}).to_arrow_table()
+        """The answer to the library's own ``sql``, with named ``$parameters``.
+
+        Only the tables the query names are registered (and so read).
+        """
+        named = [name for name in TABLE_NAMES if re.search(rf"\b{name}\b", sql)]
+        connection = self._with_tables(named)
+        return connection.sql(sql, params=parameters or {}).to_arrow_table()
 
     def run(self, sql: str, allow_files: bool = False) -> pa.Table:
         """The answer to a user's ``sql``; what DuckDB rejects becomes a one-line error.

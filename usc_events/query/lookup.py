@@ -155,12 +155,15 @@ def find(engine: Engine, record_id: str, table: str | None = None) -> list[Found
     """Every record whose primary key is ``record_id`` (in ``table`` only, if given)."""
     import pyarrow.compute as pc
 
+    from usc_events.store.python_values import python_rows, strings
+
+    wanted = strings([record_id])[0]
     found: list[Found] = []
     for name in [check_table(table)] if table is not None else TABLE_NAMES:
         data = engine.tables[name]
         column = data.column(TABLE_MODELS[name].primary_key)
-        found.extend(Found(name, row) for row in data.filter(pc.equal(column, record_id))
-                     .to_pylist())
+        found.extend(Found(name, row) for row in python_rows(data.filter(pc.equal(column,
+                                                                                  wanted))))
     return found
 
 

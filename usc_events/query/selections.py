@@ -187,7 +187,7 @@ def stance_matrix(engine: Engine, actors: Sequence[str] | None = None,
 
 def search(engine: Engine, text: str) -> pa.Table:
     """One row per field that contains ``text`` (see :meth:`Corpus.search`)."""
-    import pyarrow as pa
+    from usc_events.store.python_values import string_table
 
     wanted = fold(bounded(text, "the search text")).strip()
     if not wanted:
@@ -203,4 +203,4 @@ def search(engine: Engine, text: str) -> pa.Table:
                         for column, item in (("table", table), ("record_id", row[primary]),
                                              ("field", field), ("text", value)):
                             hits[column].append(item)
-    return pa.table(hits, schema=pa.schema([(name, pa.string()) for name in hits]))
+    return string_table(hits)

@@ -25,6 +25,11 @@ TableName = Literal[
 
 TABLE_NAMES: tuple[TableName, ...] = get_args(TableName)
 
+#: The tables with a ``date_earliest`` column, which ``scan`` datasets split by year.
+#: Named here so that opening a dataset need not import the table definitions; a test
+#: checks it against them.
+DATED_TABLES: frozenset[TableName] = frozenset({"roles", "meetings", "statements", "positions"})
+
 #: A semantic version ``MAJOR.MINOR.PATCH``: data versions and schema versions alike.
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 

@@ -138,7 +138,7 @@ def compare(corpus: BuiltTables, out_dir: Path) -> list[str]:
         if not path.is_file():
             differences.append(f"{table}: {path.name} is missing")
             continue
-        committed = pq.read_table(path)
+        committed = pq.ParquetFile(path).read()  # not read_table: no pyarrow.dataset import
         if not committed.equals(data, check_metadata=True):
             differences.append(f"{table}: {_describe_difference(table, committed, data)}")
     differences.extend(stale_metadata(out_dir, manifest))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from usc_events.extras import require
-from usc_events.schema.names import TABLE_NAMES, TableName
+from usc_events.schema.names import DATED_TABLES, TABLE_NAMES, TableName
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,9 +39,7 @@ ROW_GROUP_SIZE = 64 * 1024
 
 
 def _is_dated(table: str) -> bool:
-    from usc_events.schema.columns import columns
-
-    return any(c.name == "date_earliest" for c in columns(table))
+    return table in DATED_TABLES
 
 
 def _sort_keys(table: str) -> list[tuple[str, str]]:

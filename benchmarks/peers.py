@@ -1,0 +1,343 @@
+"""The measurements of issue 16, each against its peer on the same input.
+
+Used by ``run.py``: every pair is run side by side, interleaved (A, B, A, B, …), and
+compared by medians, so that a load on the machine weighs on both alike; the ratios
+are the contract, the seconds show the load.
+
+- hints: ``check_corpus`` with 1,000 dangling references against 200k actors, and
+  the same tables without them;
+- YAML: the build of 100k and 1M records (seconds and peak resident memory);
+- start-up: fresh ``usc-events`` processes against fresh processes of their peers;
+- validation: ``check_corpus`` against pandera-polars with the same rules;
+- scan: ``usc_events.scan`` against the engine's own read of the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PYTHON = sys.executable
+
+
+def interleaved(actions: dict[str, Callable[[], Any]], repeat: int) -> dict[str, list[float]]:
+    """Seconds of each action, run in turn ``repeat`` times."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# --- target 1: hints against many keys -----------------------------------------------------
+
+
+def hint_tables(actors: int, statements: int, dangling: int) -> tuple[dict[str, Any],
+                                                                       dict[str, Any]]:
+    """Statement tables with ``actors`` actors: clean, and with ``dangling`` speakers misspelt."""
+    import generate
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    clean = generate.statement_tables(statements, actors=actors)
+    data = clean["statements"]
+    rows = np.linspace(0, statements - 1, dangling).astype(np.int64)
+    speakers = data.column("speaker_id").combine_chunks()
+    wrong = pc.binary_join_element_wise(pc.utf8_slice_codeunits(speakers.take(rows), 0, 3),
+                                        pc.utf8_slice_codeunits(speakers.take(rows), 4), "")
+    mask = np.zeros(statements, dtype=bool)
+    mask[rows] = True
+    replaced = pc.replace_with_mask(speakers, pa.array(mask), wrong)
+    broken = dict(clean)
+    broken["statements"] = data.set_column(data.schema.get_field_index("speaker_id"),
+                                           "speaker_id", replaced)
+    return clean, broken
+
+
+def worker_hints(actors: str, statements: str, dangling: str) -> dict[str, Any]:
+    from usc_events.build.rules import check_corpus
+
+    clean, broken = hint_tables(int(actors), int(statements), int(dangling))
+    found: dict[str, Any] = {}
+
+    def run(name: str, tables: dict[str, Any]) -> Callable[[], None]:
+        def action() -> None:
+            found[name] = check_corpus(tables)
+        return action
+
+    times = interleaved({"clean": run("clean", clean), "broken": run("broken", broken)}, 3)
+    hinted = [f for f in found["broken"] if f.code == "foreign-key"]
+    return {"clean": times["clean"], "broken": times["broken"],
+            "clean_findings": len(found["clean"]), "dangling": len(hinted),
+            "with_hint": sum(1 for f in hinted if f.hint)}
+
+
+# --- target 2: the YAML build --------------------------------------------------------------
+
+
+def _peak_of_children() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def worker_yaml_build(data: str) -> dict[str, Any]:
+    from usc_events.build.builder import build
+
+    start = time.perf_counter()
+    corpus = build(Path(data))
+    seconds = time.perf_counter() - start
+    import resource
+
+    return {"seconds": seconds,
+            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "worker_peak": _peak_of_children(),
+            "rows": {t: d.num_rows for t, d in corpus.tables.items()}}
+
+
+def worker_yaml_floor(data: str) -> dict[str, Any]:
+    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``."""
+    import yaml
+
+    from usc_events.build.yaml_reader import read_yaml
+
+    files = sorted(Path(data).rglob("*.yaml"))
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def events() -> None:
+        for path in files:
+            loader = loader_class(path.read_text(encoding="utf-8"))
+            next_event = loader.get_event
+            while next_event() is not None:
+                pass
+            loader.dispose()
+
+    def reader() -> None:
+        for path in files:
+            read_yaml(path, path.name)
+
+    actions = {"events": events, "read_yaml": reader}
+    try:
+        import ryml  # rapidyaml: a tree in C++, but no line or column per node in Python
+
+        def rapid() -> None:
+            for path in files:
+                ryml.parse_in_arena(path.read_bytes())
+
+        actions["rapidyaml"] = rapid
+    except ImportError:
+        pass
+    try:
+        import pyyaml_rs  # yaml-rust behind PyYAML's API: values only, no events or nodes
+
+        def rust() -> None:
+            for path in files:
+                pyyaml_rs.safe_load(path.read_text(encoding="utf-8"))
+
+        actions["pyyaml-rs"] = rust
+    except ImportError:
+        pass
+    times = interleaved(actions, 1)
+    return {**{name: seconds[0] for name, seconds in times.items()},
+            "files": len(files), "bytes": sum(f.stat().st_size for f in files)}
+
+
+# --- target 3: fresh processes -------------------------------------------------------------
+
+
+def fresh_processes(commands: dict[str, list[str]], repeat: int, cwd: Path) -> dict[str,
+                                                                                   list[float]]:
+    """Wall time of fresh processes, interleaved, ``repeat`` times each."""
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def startup_commands(table_file: Path) -> dict[str, list[str]]:
+    cli = [PYTHON, "-m", "usc_events.cli"]
+    return {
+        "validate": [*cli, "validate"],
+        "info": [*cli, "info"],
+        "show": [*cli, "show", "han-zheng"],
+        "search": [*cli, "search", "tariffs"],
+        "help": [*cli, "--help"],
+        "read one table": [PYTHON, "-c", "import pyarrow.parquet as pq; "
+                           f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "import typer": [PYTHON, "-c", "import typer"],
+        # What the commands cannot avoid, to read the ratios by (not targets):
+        "typer's floor": [PYTHON, "-c", "import typer, typer._adapters, rich.table; "
+                          "import pyarrow.parquet as pq; "
+                          f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "validate, pandas hidden": [PYTHON, "-c", _RUN_CLI.format(
+            before=_NO_PANDAS, args="'validate'")],
+        "help, plain": [PYTHON, "-c", _RUN_CLI.format(
+            before="os.environ['TYPER_USE_RICH'] = '0'", args="'--help'")],
+    }
+
+
+#: A finder that makes ``import pandas`` fail, as where pandas is not installed.
+_NO_PANDAS = ("class NoPandas:\n    def find_spec(self, name, path=None, target=None):\n"
+              "        if name.split('.')[0] == 'pandas':\n            raise ImportError(name)\n"
+              "sys.meta_path.insert(0, NoPandas())")
+
+#: A CLI run in a process that first does ``before`` (to measure what a dependency costs).
+_RUN_CLI = ("import os, runpy, sys\n{before}\nsys.argv = ['usc-events', {args}]\n"
+            "try:\n    runpy.run_module('usc_events.cli', run_name='__main__')\n"
+            "except SystemExit:\n    pass")
+
+
+# --- target 4: pandera-polars with the same rules ------------------------------------------
+
+
+def pandera_schema(table: str, keys: dict[str, Any]) -> Any:
+    """A pandera-polars schema of ``table`` with the rules of ``check_corpus`` for it.
+
+    Types, required columns, patterns, vocabularies, lengths, minimums, the unique
+    primary key, every foreign key (lists element by element) and the date order.
+    """
+    import pandera.polars as pa_pl
+    import polars as pl
+
+    from usc_events.schema.columns import arrow_schema, columns
+
+    types = pl.from_arrow(arrow_schema(table).empty_table()).schema
+
+    def member(name: str, target: str, known: Any, is_list: bool) -> Any:
+        def check(data: Any) -> Any:
+            column = pl.col(name)
+            if is_list:
+                inside = column.list.eval(pl.element().is_in(known) | pl.element().is_null())
+                return data.lazyframe.select(inside.list.all() | column.is_null())
+            return data.lazyframe.select(column.is_in(known) | column.is_null())
+        return pa_pl.Check(check, name=f"{name} in {target}")
+
+    schema: dict[str, Any] = {}
+    for c in columns(table):
+        checks = []
+        if not c.is_list:
+            if c.pattern:
+                checks.append(pa_pl.Check.str_matches(c.pattern))
+            if c.enum:
+                checks.append(pa_pl.Check.isin(list(c.enum)))
+            if c.min_length:
+                checks.append(pa_pl.Check.str_length(min_value=c.min_length))
+            if c.minimum is not None:
+                checks.append(pa_pl.Check.ge(c.minimum))
+        if c.foreign_key is not None and c.foreign_key in keys:
+            checks.append(member(c.name, c.foreign_key, keys[c.foreign_key], c.is_list))
+        schema[c.name] = pa_pl.Column(types[c.name], nullable=c.nullable, unique=c.primary_key,
+                                      checks=checks)
+    frame_checks = []
+    names = [c.name for c in columns(table)]
+    for low in [n for n in names if n.endswith("_earliest")]:
+        high = low.removesuffix("_earliest") + "_latest"
+        frame_checks.append(pa_pl.Check(
+            lambda data, low=low, high=high: data.lazyframe.select(
+                pl.col(low).is_null() | pl.col(high).is_null() | (pl.col(low) <= pl.col(high))),
+            name=f"{low} <= {high}"))
+    return pa_pl.DataFrameSchema(schema, checks=frame_checks, name=table)
+
+
+def worker_validation(folder: str) -> dict[str, Any]:
+    """``check_corpus`` and pandera-polars on the same statement tables, interleaved."""
+    import polars as pl
+    import pyarrow.parquet as pq
+
+    from usc_events.build.rules import check_corpus
+    from usc_events.schema.columns import model
+
+    names = ["statements", "actors", "meetings", "topics"]
+    tables = {name: pq.read_table(Path(folder) / f"{name}.parquet") for name in names}
+    frames = {name: pl.from_arrow(data) for name, data in tables.items()}
+    keys = {name: frames[name][model(name).primary_key] for name in names}
+    schemas = {name: pandera_schema(name, keys) for name in names}
+    found: dict[str, Any] = {}
+
+    def ours() -> None:
+        found["ours"] = check_corpus(tables)
+
+    def theirs() -> None:
+        errors = 0
+        for name in names:
+            try:
+                schemas[name].validate(frames[name], lazy=True)
+            except Exception as error:  # pandera's SchemaErrors: count, do not stop
+                errors += len(getattr(error, "failure_cases", [])) or 1
+        found["theirs"] = errors
+
+    times = interleaved({"ours": ours, "pandera": theirs}, 3)
+    return {"ours": times["ours"], "pandera": times["pandera"],
+            "rows": tables["statements"].num_rows, "our_findings": len(found["ours"]),
+            "pandera_failures": found["theirs"]}
+
+
+# --- target 5: scan against the engine's own read ------------------------------------------
+
+
+def scan_code(root: Path, backend: str, through_scan: bool, actor: str, year: int) -> str:
+    """A whole-process script: the same filtered query, through ``scan`` or the engine."""
+    folder = root / "statements"
+    low, high = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if backend == "arrow":
+        open_it = (f"import usc_events; d = usc_events.scan('statements', {str(root)!r})"
+                   if through_scan else
+                   "import pyarrow as pa, pyarrow.dataset as ds; "
+                   f"d = ds.dataset({str(folder)!r}, format='parquet', partitioning="
+                   "ds.partitioning(pa.schema([('year', pa.int32())]), flavor='hive'))")
+        return (f"{open_it}\nimport datetime as dt, pyarrow.dataset as ds\n"
+                f"f = (ds.field('year') == {year}) & (ds.field('speaker_id') == {actor!r}) & "
+                f"(ds.field('date_earliest') >= dt.date({year}, 1, 1)) & "
+                f"(ds.field('date_earliest') <= dt.date({year}, 12, 31))\n"
+                "print(d.to_table(filter=f).num_rows)")
+    if backend == "polars":
+        open_it = (f"import usc_events; d = usc_events.scan('statements', {str(root)!r}, "
+                   "'polars')" if through_scan else
+                   f"import polars as pl; d = pl.scan_parquet({str(folder / '**' / '*.parquet')!r}"
+                   ", hive_partitioning=True, hive_schema={'year': pl.Int32})")
+        return (f"{open_it}\nimport datetime as dt, polars as pl\n"
+                f"print(d.filter((pl.col('year') == {year}) & (pl.col('speaker_id') == "
+                f"{actor!r}) & pl.col('date_earliest').is_between(dt.date({year}, 1, 1), "
+                f"dt.date({year}, 12, 31))).collect().height)")
+    where = (f"year = {year} AND speaker_id = '{actor}' AND date_earliest BETWEEN "
+             f"DATE '{low}' AND DATE '{high}'")
+    if through_scan:
+        return (f"import usc_events; r = usc_events.scan('statements', {str(root)!r}, 'duckdb')\n"
+                f"print(len(r.filter({where!r}).fetchall()))")
+    files = str(folder / "**" / "*.parquet")
+    return ("import duckdb; c = duckdb.connect()\n"
+            f"print(len(c.sql(\"SELECT * FROM read_parquet('{files}', hive_partitioning = true, "
+            f"hive_types = {{'year': 'INTEGER'}}) WHERE \" + {where!r}).fetchall()))")
+
+
+def pandas_imported(root: Path) -> list[str]:
+    """Which of the everyday commands import pandas, run each in a fresh process."""
+    script = ("import sys\nsys.argv = ['usc-events', *sys.argv[1:]]\nfrom usc_events.cli import "
+              "main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print('PANDAS' if 'pandas' in sys.modules else 'CLEAN', file=sys.stderr)")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    found = []
+    for args in (["info"], ["show", "han-zheng"], ["search", "tariffs"], ["--help"]):
+        done = subprocess.run([PYTHON, "-c", script, *args], capture_output=True, text=True,
+                              cwd=root, env=env)
+        if "CLEAN" not in done.stderr.splitlines()[-1:]:
+            found.append(" ".join(args))
+    return found
