@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,9 +163,15 @@ def cache_problem(folder: Path) -> str | None:
         path = folder / name
         if path.is_symlink() or not path.is_file():
             return f"{name} is missing"
-        if path.stat().st_size != entry["bytes"] or sha256_of(path) != entry["sha256"]:
+        if not file_verifies(path, entry):
             return f"{name} does not match its sha256 in {RELEASE_MANIFEST}"
     return None
+
+
+def file_verifies(path: Path, entry: Mapping[str, Any]) -> bool:
+    """Whether ``path`` is a regular file of the size and sha256 its release entry gives."""
+    return (not path.is_symlink() and path.is_file() and path.stat().st_size == entry["bytes"]
+            and sha256_of(path) == entry["sha256"])
 
 
 def cached_versions(cache_dir: str | os.PathLike[str] | None = None) -> list[CachedVersion]:

@@ -50,6 +50,7 @@ from usc_events.releases.cache import (
     cached_versions,
     claim,
     clear_cache,
+    file_verifies,
     read_json,
     release_files,
     version_lock,
@@ -235,19 +236,12 @@ def _download_release(base: str, version: str, entry: dict[str, Any], root: Path
             if not target.resolve().is_relative_to(folder.resolve()):
                 raise DownloadError(f"{label} of data version {version}: {name} resolves "
                                     f"outside {folder}; nothing was written")
-            if _matches(target, meta):
+            if file_verifies(target, meta):
                 continue
             fetch_file(files_url + name, f"{version}/{name}", target, meta["bytes"],
                        meta["sha256"], deadline, progressbar)
         write_atomically(folder / RELEASE_MANIFEST, content)
     return folder
-
-
-def _matches(path: Path, meta: dict[str, Any]) -> bool:
-    from usc_events._files import sha256_of
-
-    return (not path.is_symlink() and path.is_file() and path.stat().st_size == meta["bytes"]
-            and sha256_of(path) == meta["sha256"])
 
 
 __all__ = [

@@ -10,7 +10,6 @@ are: the bundled one, the cached ones and, when a release host is configured, it
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,12 +274,10 @@ def list_versions(base_url: str | None = None,
 def _about(version: str, bundled: str | None,
            cached: dict[str, CachedVersion]) -> dict[str, Any]:
     """Schema version and creation time of a version the host did not list."""
+    from usc_events.releases.cache import read_json
     from usc_events.releases.make import RELEASE_MANIFEST
 
     if version == bundled:
         return {"schema_version": bundled_manifest().get("schema_version")}
-    try:
-        release = json.loads((cached[version].folder / RELEASE_MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
+    release = read_json(cached[version].folder / RELEASE_MANIFEST)
     return release if isinstance(release, dict) else {}
