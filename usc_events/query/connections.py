@@ -175,10 +175,12 @@ def network(engine: Engine, *, start: Day = None, end: Day = None, within: bool 
             add_node(person)
         for i, left in enumerate(people):
             for right in people[i + 1:]:
+                pair = frozenset((left, right))
+                if pair in roles:
+                    together.setdefault(pair, []).append(meeting_id)
+                    continue
                 apart = side(meeting_id, left, right)
-                if frozenset((left, right)) in roles:
-                    together.setdefault(frozenset((left, right)), []).append(meeting_id)
-                elif apart == "party":
+                if apart == "party":
                     if not graph.has_edge(left, right):
                         graph.add_edge(left, right, relation="party", meetings=[])
                     graph.edges[left, right]["meetings"].append(meeting_id)

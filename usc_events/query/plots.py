@@ -327,7 +327,7 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
         widths = [1.2 + 1.6 * (drawn.edges[e]["weight"] - 1) for e in met]
         nx.draw_networkx_edges(drawn, layout, edgelist=met, ax=axes, width=widths,
                                edge_color="#999999")
-        nx.draw_networkx_edges(drawn, layout, edgelist=_memberships(drawn), ax=axes,
+        nx.draw_networkx_edges(drawn, layout, edgelist=_edges(drawn, "membership"), ax=axes,
                                width=1.4, edge_color=MEMBERSHIP_COLOUR, style="dashed")
         nx.draw_networkx_edges(drawn, layout, edgelist=_edges(drawn, "party"), ax=axes,
                                width=2.0, edge_color=PARTY_COLOUR, style="dotted")
@@ -357,7 +357,7 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
                                ("China", COUNTRY_COLOURS["CN"]), ("other / none", OTHER_COLOUR))]
     legend.append(Line2D([], [], color="#999999", linewidth=3,
                          label="took part in the same meeting (number: how many)"))
-    if _memberships(graph):
+    if _edges(graph, "membership"):
         legend.append(Line2D([], [], color=MEMBERSHIP_COLOUR, linewidth=1.4, linestyle="--",
                              label="holds a post in (the roles table); not a meeting"))
     if _edges(graph, "party"):
@@ -371,11 +371,6 @@ def network(graph: nx.Graph, out: Path, title: str = "Who met whom") -> Path:
     axes.margins(0.1)
     axes.axis("off")
     return _save(figure, out)
-
-
-def _memberships(graph: nx.Graph) -> list[tuple[str, str]]:
-    """The membership edges of ``graph``: a person and an organisation he holds a post in."""
-    return _edges(graph, "membership")
 
 
 def _edges(graph: nx.Graph, relation: str) -> list[tuple[str, str]]:

@@ -38,10 +38,6 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 ROW_GROUP_SIZE = 64 * 1024
 
 
-def _is_dated(table: str) -> bool:
-    return table in DATED_TABLES
-
-
 def _sort_keys(table: str) -> list[tuple[str, str]]:
     """Actor first (where the table names one), then the primary key."""
     from usc_events.schema.columns import columns, model
@@ -101,7 +97,7 @@ def write_partitioned(
             raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLE_NAMES)}")
         data = data.sort_by(_sort_keys(table))
         options: dict[str, Any] = {}
-        if _is_dated(table):
+        if table in DATED_TABLES:
             year = pc.cast(pc.year(data.column("date_earliest")), pa.int32())
             data = data.append_column(pa.field(PARTITION, pa.int32()), year)
             options["partitioning"] = _partitioning()
@@ -130,7 +126,7 @@ def _source(table: TableName, path: Path | str | None) -> tuple[Path, bool]:
     if not folder.is_dir():
         raise ValueError(f"{Path(path).name or path}: no folder {table}/ in it; write the "
                          "dataset with usc_events.store.scan.write_partitioned")
-    return folder, _is_dated(table)
+    return folder, table in DATED_TABLES
 
 
 @overload
