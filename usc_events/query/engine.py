@@ -29,7 +29,8 @@ _MISSING_TABLE = re.compile(r"Table with name (\S+) does not exist")
 class LazyTables(Mapping[str, "pa.Table"]):
     """Every table of the data model, each read the first time it is asked for.
 
-    A command that shows one record reads the tables it shows, not all of them.
+    A helper reads only the tables it uses; finding a record by id alone still looks in
+    every table (see :func:`usc_events.query.lookup.find`).
     """
 
     def __init__(self, read: Callable[[str], pa.Table]) -> None:
