@@ -69,7 +69,7 @@ def _column_and_key(table: str, column: Column, data: pa.Table, tables: Mapping[
                     ) -> tuple[list[Finding], list[Finding]]:
     """The findings of one column's own rules, and of its foreign key."""
     encoded = _encode(column, data) if _encoded(column, data) else None
-    found = list(_check_column(table, column, data, encoded, unique=False))
+    found = list(_check_column(table, column, data, encoded))
     dangling = list(_check_foreign_key(table, column, data, tables, encoded))
     return found, dangling
 
@@ -139,15 +139,9 @@ def check_types(tables: Mapping[str, pa.Table]) -> tuple[list[Finding], dict[str
     return findings, typed
 
 
-def check_columns(table: str, data: pa.Table) -> Iterator[Finding]:
-    """Nulls, patterns, enum values, lengths, minimums and unique primary keys."""
-    for column in columns(table):
-        encoded = _encode(column, data) if _encoded(column, data) else None
-        yield from _check_column(table, column, data, encoded)
-
-
 def _check_column(table: str, column: Column, data: pa.Table,
-                  encoded: Encoded | None, unique: bool = True) -> Iterator[Finding]:
+                  encoded: Encoded | None) -> Iterator[Finding]:
+    """Nulls, patterns, enum values, lengths and minimums (uniqueness: _check_unique_key)."""
     import pyarrow.compute as pc
 
     if column.name not in data.column_names:
@@ -168,8 +162,6 @@ def _check_column(table: str, column: Column, data: pa.Table,
                     "required"
                 )
     yield from _check_scalars(table, column, values, parents, encoded)
-    if unique:
-        yield from _check_unique_key(table, column, data)
 
 
 def _check_unique_key(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
@@ -248,9 +240,7 @@ def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Findin
         if column.derived
         else "is already the id of an earlier record; ids must be unique"
     )
-    values = data.column(name)
-    if len(pc.unique(values)) == len(values):
-        return
+    values = data.column(name)  # reached only when _has_repeats found a value given twice
     counts = pc.value_counts(values)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     first_row: dict[Any, int] = {}
@@ -345,13 +335,6 @@ def check_plausible_dates(table: str, data: pa.Table) -> Iterator[Finding]:
                 f"{shown!r} falls in the year {years[row].as_py()}, outside {low}–{high}: a typo? "
                 "If the date is right, say why in date_override",
                 "date-range", value=shown)
-
-
-def check_foreign_keys(tables: Mapping[str, pa.Table]) -> Iterator[Finding]:
-    """Every foreign key (scalar or list) names an existing record."""
-    for table, data in tables.items():
-        for column in columns(table):
-            yield from _check_foreign_key(table, column, data, tables)
 
 
 def _check_foreign_key(table: str, column: Column, data: pa.Table,

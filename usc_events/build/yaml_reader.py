@@ -215,7 +215,6 @@ class _Anchored:
 
 _Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
 _SeqStart, _MapStart = yaml.SequenceStartEvent, yaml.MappingStartEvent
-_Start = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _KINDS: dict[type[Any], type[yaml.Node]] = {
     _Scalar: yaml.ScalarNode, _SeqStart: yaml.SequenceNode, _MapStart: yaml.MappingNode}
 
