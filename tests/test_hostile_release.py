@@ -336,6 +336,27 @@ def test_concurrent_downloads_of_one_version_all_succeed(server: ReleaseServer,
         assert entry.problem is None
 
 
+def test_a_cached_version_is_checked_under_its_lock(server: ReleaseServer, cache: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Using a cached version waits for its lock, so no other process clears or refills the
+    folder while it is checked: with the lock held elsewhere, the deadline runs out."""
+    _get(server, cache)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time, filelock; "
+         "lock = filelock.FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
+         "time.sleep(30)", str(cache / ".0.1.0.lock")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("USC_EVENTS_DOWNLOAD_DEADLINE", "1")
+        with pytest.raises(DownloadError, match="another process held its lock"):
+            _get(server, cache)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _get(server, cache) == cache / "0.1.0"
+
+
 def _with_schema(releases: Path, schema_version: str, drop: str | None = None) -> None:
     import pyarrow.parquet as pq
 

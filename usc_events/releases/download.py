@@ -172,7 +172,11 @@ def download(
     root = settings.cache_dir(cache_dir)
     deadline = Deadline(settings.download_deadline())
     if version != "latest" and cache_problem(root / version) is None:
-        return checked(root / version, version)
+        # Checked under the version's lock, so that no other process clears or refills the
+        # folder meanwhile; if one cleared it before the lock was had, it is fetched again.
+        with version_lock(root, version, deadline):
+            if cache_problem(root / version) is None:
+                return checked(root / version, version)
     base = settings.data_url(base_url)
     try:
         folder = _fetch_version(version, base, root, progressbar, deadline)
@@ -182,7 +186,8 @@ def download(
         problem = cache_problem(root / version)
         raise Unreachable(f"{error}; data version {version} cannot be used from the cache "
                           f"instead: {problem}") from None
-    return checked(folder, folder.name)
+    with version_lock(root, folder.name, deadline):
+        return checked(folder, folder.name)
 
 
 def _fetch_version(version: str, base: str, root: Path, progressbar: bool | None,
