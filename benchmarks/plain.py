@@ -152,6 +152,10 @@ def _evidence_rules(rows: dict[str, list[dict[str, Any]]], keys: dict[str, set[A
                 continue
             if not (0 <= start <= end <= len(text) and text[start:end] == quote):
                 found.append(("evidence", number, "quote", "span-mismatch"))
+    for table in ("evidence", "passages"):
+        found += [(table, number, "quote", "quote-word") for number, row in
+                  enumerate(rows.get(table, [])) if row.get("quote") is not None
+                  and not any(ch.isalnum() for ch in row["quote"])]
     return found
 
 

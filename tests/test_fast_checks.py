@@ -151,6 +151,26 @@ def test_the_fast_path_finds_what_the_plain_one_finds(tables: dict[str, pa.Table
     assert _fast(tables) == _plain(tables)
 
 
+@pytest.mark.parametrize(("large", "repeating"), [(0, 0.0), (0, 1.0), (10**9, 1.0)])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables=_damage())
+def test_duckdb_and_arrow_and_either_encoding_give_the_same_findings(
+        tables: dict[str, pa.Table], large: int, repeating: float) -> None:
+    """DuckDB's key checks (from ``LARGE`` values) and Arrow's agree, and so do checking a
+    column on its distinct values (``repeating`` 1.0: always) and on every value (0.0)."""
+    from usc_events.build import column_kernels, rules
+
+    saved = column_kernels.LARGE, rules.REPEATING
+    column_kernels.LARGE, rules.REPEATING = large, repeating
+    try:
+        found = check_corpus(tables)
+    finally:
+        column_kernels.LARGE, rules.REPEATING = saved
+    assert [(f.table, f.row, f.field, f.code, f.message, f.hint) for f in found] == [
+        (f.table, f.row, f.field, f.code, f.message, f.hint) for f in check_corpus(tables)]
+    assert sorted((f.table, f.row, f.field, f.code) for f in found) == _plain(tables)
+
+
 def _in_chunks(data: pa.Table, size: int) -> pa.Table:
     """The same rows, in chunks of ``size``: the distinct values are found across chunks."""
     if data.num_rows <= size:

@@ -17,17 +17,23 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from usc_events.build.column_kernels import has_repeats, may_hold_controls, missing
 from usc_events.build.encoded import Encoded, encode
 from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
 from usc_events.matching import Choices
 from usc_events.schema.columns import Column, arrow_type, columns, contribution_key, model
-from usc_events.schema.types import PLAUSIBLE_YEARS
+from usc_events.schema.types import FREE_TEXT_PATTERN, PLAUSIBLE_YEARS
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 T = TypeVar("T")
+
+#: The first rows of a column that tell whether its values repeat (:func:`_encoded`).
+SAMPLE = 10_000
+#: A column whose sample has at most this share of distinct values is checked on them.
+REPEATING = 0.5
 
 
 def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
@@ -40,7 +46,7 @@ def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
     """
     findings, tables = check_types(tables)
     tasks: dict[tuple[str, ...], Callable[[], Any]] = {}
-    for table, data in tables.items():  # the longest first: sorting each primary key
+    for table, data in tables.items():  # the longest first: each primary key's repeats
         for column in columns(table):
             if column.primary_key and column.name in data.column_names:
                 tasks["unique", table, column.name] = partial(
@@ -77,13 +83,21 @@ def _column_and_key(table: str, column: Column, data: pa.Table, tables: Mapping[
 def _encoded(column: Column, data: pa.Table) -> bool:
     """Whether the rules check ``column`` on its distinct values (see :mod:`.encoded`).
 
-    Not a primary key: its values are all distinct (one hopes), and hashing millions of
-    them costs more per row the more there are; sorting them tells more cheaply whether
-    two are the same (:func:`_has_repeats`). Nor a column with only a vocabulary, which
-    is looked up as cheaply as it would be encoded.
+    Only a column with a pattern or a foreign key whose first :data:`SAMPLE` values repeat
+    (at most the share :data:`REPEATING` of them distinct): hashing every value costs more
+    than checking each one where they seldom repeat, as in free text, ids and primary
+    keys. A column with only a vocabulary is looked up as cheaply as it would be encoded.
     """
-    return column.name in data.column_names and not column.primary_key and bool(
-        column.pattern or column.foreign_key)
+    import pyarrow.compute as pc
+
+    if column.name not in data.column_names or column.primary_key or not (
+            column.pattern or column.foreign_key):
+        return False
+    values = data.column(column.name).slice(0, SAMPLE)
+    if column.is_list:
+        values = pc.list_flatten(values)
+    valid = len(values) - values.null_count
+    return bool(pc.count_distinct(values).as_py() <= valid * REPEATING)
 
 
 def _encode(column: Column, data: pa.Table) -> Encoded:
@@ -165,19 +179,8 @@ def _check_column(table: str, column: Column, data: pa.Table,
 
 
 def _check_unique_key(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
-    if column.primary_key and _has_repeats(data.column(column.name)):
+    if column.primary_key and has_repeats(data.column(column.name)):
         yield from _check_unique(table, column, data)
-
-
-def _has_repeats(values: pa.ChunkedArray) -> bool:
-    """Whether a value is given twice: sorted, two neighbours are equal (nulls aside)."""
-    import pyarrow.compute as pc
-
-    valid = len(values) - values.null_count
-    if valid < 2:
-        return False
-    ordered = values.take(pc.array_sort_indices(values, null_placement="at_end"))[:valid]
-    return bool(pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py())
 
 
 def _check_scalars(
@@ -203,7 +206,7 @@ def _check_scalars(
                 table, row_of(i), column.name, f"{value!r} {message}", code, value=value, hint=hint
             )
 
-    if column.pattern:
+    if column.pattern and (column.pattern != FREE_TEXT_PATTERN or may_hold_controls(checked)):
         yield from bad(
             pc.invert(pc.match_substring_regex(checked, column.pattern)),
             f"does not match the pattern {column.pattern}",
@@ -240,7 +243,7 @@ def _check_unique(table: str, column: Column, data: pa.Table) -> Iterator[Findin
         if column.derived
         else "is already the id of an earlier record; ids must be unique"
     )
-    values = data.column(name)  # reached only when _has_repeats found a value given twice
+    values = data.column(name)  # reached only when has_repeats found a value given twice
     counts = pc.value_counts(values)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
     first_row: dict[Any, int] = {}
@@ -356,10 +359,12 @@ def _check_foreign_key(table: str, column: Column, data: pa.Table,
         values = pc.list_flatten(values)
     else:
         parents = None
-    encoded = encoded or encode(values)
-    missing = pc.invert(pc.is_in(encoded.distinct, value_set=keys))
+    if encoded is not None:
+        failing = encoded.rows_where(pc.invert(pc.is_in(encoded.distinct, value_set=keys)))
+    else:
+        failing = missing(values, keys)
     known: Choices | None = None  # built once per column, when a key is missing
-    for i in encoded.rows_where(missing):
+    for i in failing:
         row = parents[i].as_py() if parents is not None else i
         value = values[i].as_py()
         if known is None:
