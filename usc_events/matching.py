@@ -65,18 +65,27 @@ def _ratio(target: str, folded: str) -> float:
     return ratio
 
 
-def _bound(target: str, folded: str) -> float:
-    """An upper bound of :func:`_ratio`, computed in C by rapidfuzz.
+def _bounds(target: str, folds: list[str]) -> list[float]:
+    """An upper bound of :func:`_ratio` for each of ``folds``, computed in C by rapidfuzz.
 
     rapidfuzz's ratio is 2·LCS/(len a + len b); difflib's matching blocks form a common
-    subsequence, so its ratio is never higher.
+    subsequence, so its ratio is never higher. One call scores every candidate and word.
     """
+    import numpy as np
     from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import cdist
 
-    bound = ratio(target, folded)
-    for word in folded.split():
-        bound = max(bound, ratio(target, word))
-    return bound / 100 + 1e-9
+    texts, owners = list(folds), list(range(len(folds)))
+    for i, folded in enumerate(folds):
+        words = folded.split()
+        if words != [folded]:
+            texts += words
+            owners += [i] * len(words)
+    scores = cdist([target], texts, scorer=ratio, dtype=np.float64)[0]
+    best = scores[:len(folds)]
+    if len(texts) > len(folds):
+        np.maximum.at(best, owners[len(folds):], scores[len(folds):])
+    return [float(b) / 100 + 1e-9 for b in best]
 
 
 def closest(query: str, candidates: Iterable[str], limit: int = 3,
@@ -108,11 +117,14 @@ class Choices:
     SHORTLIST = 64
 
     def __init__(self, candidates: Iterable[str], exact: int | None = None) -> None:
-        by_fold: dict[str, str] = {}
-        for candidate in candidates:
-            by_fold.setdefault(fold(candidate), candidate)
-        self.folds = list(by_fold)
-        self.names = list(by_fold.values())
+        names = list(candidates)
+        folds = [fold(candidate) for candidate in names]
+        if len(dict.fromkeys(folds)) < len(folds):  # two alike: the first is kept
+            by_fold: dict[str, str] = {}
+            for folded, candidate in zip(folds, names, strict=True):
+                by_fold.setdefault(folded, candidate)
+            folds, names = list(by_fold), list(by_fold.values())
+        self.folds, self.names = folds, names
         self.exact = self.EXACT if exact is None else exact
         self._index: tuple[Any, Any] | None = None
 
@@ -129,7 +141,9 @@ class Choices:
               cutoff: float) -> list[str]:
         # Compared in order of an upper bound of the ratio: once the bound falls below the
         # ``limit``-th best ratio found, no later candidate can enter the list.
-        bounded = sorted((-_bound(target, self.folds[i]), self.names[i], i) for i in picked)
+        compared = list(picked)
+        bounds = _bounds(target, [self.folds[i] for i in compared])
+        bounded = sorted((-b, self.names[i], i) for b, i in zip(bounds, compared, strict=True))
         scored: list[tuple[float, str]] = []
         for negative_bound, name, i in bounded:
             if -negative_bound < cutoff:
@@ -176,9 +190,11 @@ class Choices:
             grams = _grams(codes)
             # A trigram across two candidates has one's end or the other's start in the middle.
             within = (codes[1:-1] != 2) & (codes[1:-1] != 3)
-            keys, owners = grams[within], owner[1:-1][within]
-            order = np.argsort(keys)
-            self._index = (keys[order], owners[order])
+            # Sorted by trigram and then by candidate, as one 64-bit number each.
+            pairs = np.sort((grams[within].astype(np.uint64) << np.uint64(32))
+                            | owner[1:-1][within].astype(np.uint64))
+            self._index = ((pairs >> np.uint64(32)).astype(np.uint32),
+                           (pairs & np.uint64(0xFFFFFFFF)).astype(np.int32))
         return self._index
 
 

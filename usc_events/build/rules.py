@@ -364,11 +364,14 @@ def _check_foreign_key(table: str, column: Column, data: pa.Table,
     else:
         failing = missing(values, keys)
     known: Choices | None = None  # built once per column, when a key is missing
+    hints: dict[Any, str | None] = {}  # one per missing value, however many rows give it
     for i in failing:
         row = parents[i].as_py() if parents is not None else i
         value = values[i].as_py()
         if known is None:
             known = Choices(k for k in keys.to_pylist() if k is not None)
+        if value not in hints:
+            hints[value] = closest(value, known)
         yield Finding(
             table,
             row,
@@ -376,5 +379,5 @@ def _check_foreign_key(table: str, column: Column, data: pa.Table,
             f"{value!r} is not the id of any record in {column.foreign_key}",
             "foreign-key",
             value=value,
-            hint=closest(value, known),
+            hint=hints[value],
         )
