@@ -126,7 +126,7 @@ def _check(collector: Collector, version: str,
     reported = already_reported(collector)
     violations = list(collector.violations)
     violations += [
-        locate_finding(collector.origins, f) for f in check_corpus(tables) if not reported(f)
+        locate_finding(collector.origin, f) for f in check_corpus(tables) if not reported(f)
     ]
     if violations:
         raise DataInvalid(violations)

@@ -28,4 +28,4 @@ def add_citations(table: str, record_id: str, items: list[dict[str, Any]], site:
             "claim": item["claim"],
             "locator": item["locator"],
         }
-        collector.add("citations", row, site.at("citations", number).origin())
+        collector.add("citations", row, site.at("citations", number))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from usc_events.build.yaml_reader import Lines, YamlPath
@@ -33,7 +33,10 @@ class Collector:
     rows: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {t: [] for t in TABLE_MODELS}
     )
-    origins: dict[str, list[Origin]] = field(default_factory=lambda: {t: [] for t in TABLE_MODELS})
+    #: Where each row came from: its :class:`Origin`, or the :class:`Site` that gives it when
+    #: asked (:meth:`origin`), so that the many rows no violation names cost nothing.
+    origins: dict[str, list[Origin | Site]] = field(
+        default_factory=lambda: {t: [] for t in TABLE_MODELS})
     violations: list[Violation] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     #: Documents whose text could not be read (already reported): quotes in them are not checked.
@@ -45,9 +48,14 @@ class Collector:
     #: Tables some of whose records could not be read at all, so their ids are unknown.
     unread: set[str] = field(default_factory=set)
 
-    def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
+    def add(self, table: str, row: dict[str, Any], origin: Origin | Site) -> None:
         self.rows[table].append(row)
         self.origins[table].append(origin)
+
+    def origin(self, table: str, row: int) -> Origin:
+        """Where row number ``row`` of ``table`` came from."""
+        where = self.origins[table][row]
+        return where if isinstance(where, Origin) else where.origin()
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class Site:
 
     def at(self, *steps: str | int) -> Site:
         """The site of an item below this one."""
-        return replace(self, path=(*self.path, *steps))
+        return Site(self.display, self.lines, (*self.path, *steps), self.label)
 
     def field_name(self, key: str) -> str:
         """The dotted name of ``key`` of this item, within its record."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from usc_events.build import ids
 from usc_events.build.collect import Collector, Origin
@@ -38,7 +38,7 @@ def already_reported(collector: Collector) -> Callable[[Finding], bool]:
 
     def reported(finding: Finding) -> bool:
         if finding.code == "no-evidence":
-            record = collector.origins[finding.table][finding.row].record
+            record = collector.origin(finding.table, finding.row).record
             return record in collector.incomplete
         if finding.code != "foreign-key":
             return False
@@ -51,16 +51,16 @@ def already_reported(collector: Collector) -> Callable[[Finding], bool]:
     return reported
 
 
-def locate_finding(origins: Mapping[str, list[Origin]], finding: Finding) -> Violation:
+def locate_finding(origin_of: Callable[[str, int], Origin], finding: Finding) -> Violation:
     """The violation of ``finding``, at the line (and column) of its row's field."""
-    origin = origins[finding.table][finding.row]
+    origin = origin_of(finding.table, finding.row)
     line: int | None = origin.line
     column: int | None = origin.column
     if finding.field in origin.lines:
         line, column = origin.lines[finding.field], origin.columns.get(finding.field)
     hint = finding.hint
     if finding.related is not None:
-        first = origins[finding.table][finding.related]
+        first = origin_of(finding.table, finding.related)
         hint = f"first given at {first.file}:{first.line}" if first.line else f"in {first.file}"
     return Violation(
         origin.file,

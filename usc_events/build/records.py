@@ -47,7 +47,7 @@ def read_record_file(
         if not derive_dates(stored, record, site, collector):
             collector.rejected.append((table, record))
             continue
-        collector.add(table, record, site.origin())
+        collector.add(table, record, site)
         for number, item_evidence in enumerate(evidence):
             add_evidence(table, record[key], item_evidence, site.at("evidence", number), collector)
         add_citations(table, record[key], cited, site, collector)
@@ -89,7 +89,7 @@ def add_evidence(
         "quote": item["quote"],
         "attribution": item["attribution"],
     }
-    collector.add("evidence", row, site.origin())
+    collector.add("evidence", row, site)
 
 
 def locate_span(

@@ -161,7 +161,7 @@ def check_ids(data_dir: Path, version: str, collector: Collector,
         where = built.get(table, {}).get(record_id)
         if where is None:
             continue
-        origin = collector.origins[table][where]
+        origin = collector.origin(table, where)
         collector.violations.append(Violation(
             origin.file, origin.line, f"{table}:{record_id}", None,
             f"this id was retired in {entry['retired_in']} and cannot come back",

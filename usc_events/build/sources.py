@@ -126,7 +126,7 @@ def _read_source(path: Path, data_dir: Path | None, collector: Collector) -> set
     collector.texts[document_id] = text
     document["text"] = text
     document["sha256"] = hashlib.sha256(text_path.read_bytes()).hexdigest()
-    collector.add("documents", document, site.origin())
+    collector.add("documents", document, site)
     add_citations("documents", document_id, cited, site, collector)
     for index, passage in enumerate(passages):
         passage_site = site.at("passages", index)
@@ -143,5 +143,5 @@ def _read_source(path: Path, data_dir: Path | None, collector: Collector) -> set
             "quote": passage["quote"],
         }
         label = f"passages:{row['passage_id']}"
-        collector.add("passages", row, Site(display, lines, passage_site.path, label).origin())
+        collector.add("passages", row, Site(display, lines, passage_site.path, label))
     return {document["file_name"]}

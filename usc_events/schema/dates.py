@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -103,6 +104,12 @@ def parse_edtf(text: object) -> EdtfDate:
     """  # noqa: E501
     if not isinstance(text, str) or not text.strip():
         raise EdtfError(f"{text!r} is not a date; expected {EXPECTED}")
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> EdtfDate:
+    """:func:`parse_edtf` of a string; records share their dates, so each is parsed once."""
     if text != text.strip():
         raise EdtfError(f"{text!r} has spaces around it; write the EDTF string alone")
     if "/" not in text:
