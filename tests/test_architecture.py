@@ -23,7 +23,7 @@ LEVELS: dict[str, int] = {
     "cli": 5,
 }
 #: Modules at the root that every stage may use; they import no stage.
-SHARED = {"errors", "settings", "_files", "matching", "_version", "extras"}
+SHARED = {"errors", "settings", "_files", "matching", "text", "_version", "extras"}
 
 
 def _module_name(path: Path) -> str:

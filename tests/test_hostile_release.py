@@ -20,11 +20,12 @@ import pytest
 from release_server import ReleaseServer, built_tables, changelog, refused_url, republish
 
 import usc_events
+from usc_events._files import PART_SUFFIX
 from usc_events.errors import DownloadError, UnknownVersion, Unreachable, VersionRejected
 from usc_events.releases.cache import MARKER, cached_versions, clear_cache
 from usc_events.releases.check import CHECKED
 from usc_events.releases.download import download, fetch_index
-from usc_events.releases.fetch import MAX_METADATA_BYTES, PART_SUFFIX
+from usc_events.releases.fetch import MAX_METADATA_BYTES
 from usc_events.releases.make import make_release
 
 
@@ -355,6 +356,42 @@ def test_a_cached_version_is_checked_under_its_lock(server: ReleaseServer, cache
         holder.kill()
         holder.wait()
     assert _get(server, cache) == cache / "0.1.0"
+
+
+def test_a_download_killed_mid_file_leaves_a_part_file_that_the_next_one_removes(
+    server: ReleaseServer, cache: Path, tmp_path: Path
+) -> None:
+    server.fail("0.1.0/topics.parquet", "slow", delay=0.05)
+    killed = subprocess.Popen(
+        [sys.executable, "-c", "import sys, usc_events; usc_events.download('0.1.0', "
+         "base_url=sys.argv[1], cache_dir=sys.argv[2], progressbar=False)",
+         server.url, str(cache)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = cache / "0.1.0"
+    try:
+        end = time.monotonic() + 60
+        while not [p for p in _parts(cache) if p.name.startswith(".topics.parquet.")]:
+            assert killed.poll() is None and time.monotonic() < end
+            time.sleep(0.05)
+        time.sleep(0.5)  # a few bytes of the slow file arrive
+    finally:
+        killed.kill()
+        killed.wait()
+    [stray] = _parts(cache)
+    assert stray.parent == folder and stray.name.startswith(f".topics.parquet.{killed.pid}-")
+    outside = tmp_path / "outside.part"
+    outside.write_text("not the cache's")
+    link = folder / f".actors.parquet.{killed.pid}-abcd1234{PART_SUFFIX}"
+    link.symlink_to(outside)
+    (folder / f"notes{PART_SUFFIX}").write_text("mine")
+    (folder / f".notes{PART_SUFFIX}").write_text("mine too")
+    assert _get(server, cache) == folder
+    assert not stray.exists()
+    assert sorted(p.name for p in _parts(cache)) == [link.name, f".notes{PART_SUFFIX}",
+                                                     f"notes{PART_SUFFIX}"]
+    assert link.is_symlink() and outside.read_text() == "not the cache's"
+    assert (folder / f"notes{PART_SUFFIX}").read_text() == "mine"
+    [entry] = cached_versions(cache)
+    assert entry.problem is None
 
 
 def _with_schema(releases: Path, schema_version: str, drop: str | None = None) -> None:

@@ -22,6 +22,11 @@ from pathlib import Path
 
 #: A plain file name: no folder part, no leading dot, nothing a path could escape with.
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,254}$")
+#: Temporary files written to become a file of the same folder end so.
+PART_SUFFIX = ".part"
+#: The name of such a temporary file (:func:`staged_file`): a dot, the file's name, the
+#: writer's process id (absent in earlier releases) and a unique tag.
+STRAY_PART = re.compile(rf"^\..+\.(?:\d+-)?[a-z0-9_]{{8}}{re.escape(PART_SUFFIX)}$")
 
 
 def is_plain_name(name: object) -> bool:
@@ -52,25 +57,22 @@ def default_mode(folder: bool = False) -> int:
 def write_atomically(path: Path, content: bytes | str) -> Path:
     """Write ``content`` to ``path`` through a temporary file beside it and one rename."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, default_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with staged_file(path, PART_SUFFIX) as staging, staging.open("xb") as out:
+        out.write(data)
     return path
 
 
 @contextmanager
-def staged_file(path: Path) -> Iterator[Path]:
+def staged_file(path: Path, suffix: str | None = None) -> Iterator[Path]:
     """A temporary path beside ``path`` that becomes ``path`` when the block succeeds.
 
+    Its name is ``.<name>.<pid>-<tag><suffix>`` (the suffix is ``path``'s own unless
+    given: writers such as matplotlib read the format from it), used by no other process
+    or call. The block may fail by raising; the temporary file is removed either way.
     For writers that want a file name (SQLite, DuckDB, matplotlib) rather than bytes.
     """
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-",
+                                         suffix=path.suffix if suffix is None else suffix,
                                          dir=path.parent)
     os.close(handle)
     staging = Path(temporary)
@@ -81,6 +83,23 @@ def staged_file(path: Path) -> Iterator[Path]:
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
+
+
+def remove_stray_parts(folder: Path) -> list[Path]:
+    """Delete the temporary files of :func:`write_atomically` and the downloader in ``folder``.
+
+    A process killed while writing a file leaves its ``.<name>.<pid>-<tag>.part`` (or,
+    from earlier releases, ``.<name>.<tag>.part``). Call this only while holding the lock
+    under which every writer of ``folder`` works, so that none of them is still being
+    written. Only regular files of that naming directly in ``folder`` are deleted: symbolic
+    links (never followed), folders and every other file are left alone.
+    """
+    removed = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if STRAY_PART.match(path.name) and not path.is_symlink() and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -23,6 +23,7 @@ from usc_events.build.finding import Finding, closest, rows
 from usc_events.build.table_rules import check_table_rules
 from usc_events.matching import Choices
 from usc_events.schema.columns import Column, arrow_type, columns, contribution_key, model
+from usc_events.schema.dates import EDTF_OF_BOUND
 from usc_events.schema.types import FREE_TEXT_PATTERN, PLAUSIBLE_YEARS
 
 if TYPE_CHECKING:
@@ -323,9 +324,8 @@ def check_plausible_dates(table: str, data: pa.Table) -> Iterator[Finding]:
         outside = pc.or_(pc.less(years, low), pc.greater(years, high))
         if waived is not None:
             outside = pc.and_(outside, pc.invert(waived))
-        prefix = column.name.rsplit("_", 1)[0]
-        edtf = by_name.get(f"{prefix}_edtf") if column.name.endswith(("_earliest", "_latest")) \
-            else None
+        edtf_name = EDTF_OF_BOUND.get(column.name)  # a bound is reported at its EDTF's key
+        edtf = by_name.get(edtf_name) if edtf_name else None
         field = contribution_key(edtf) if edtf is not None else column.name
         for row in rows(outside):
             if (row, field) in reported:

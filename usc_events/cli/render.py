@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from usc_events.cli.console import out, plain
+from usc_events.text import shorten as text_shorten
 
 #: What ends text shortened for the terminal.
 MORE = "… (use --full)"
@@ -64,7 +65,8 @@ def flat(value: Any) -> str:
 def shorten(text: str, limit: int | None, marker: str = MORE) -> str:
     """``text`` cut between words so that it and ``marker`` fill at most ``limit`` cells.
 
-    ``limit=None`` keeps it whole. A single word longer than ``limit`` is cut inside.
+    ``limit=None`` keeps it whole. A single word longer than ``limit`` is cut inside
+    (:func:`usc_events.text.shorten`, measuring terminal cells).
 
     Examples
     --------
@@ -73,17 +75,7 @@ def shorten(text: str, limit: int | None, marker: str = MORE) -> str:
     >>> shorten("short", None)
     'short'
     """
-    if limit is None or cell_len(text) <= limit:
-        return text
-    room = max(limit - cell_len(marker), 1)
-    cut = text[:room]
-    while cell_len(cut) > room:
-        cut = cut[:-1]
-    if text[len(cut):len(cut) + 1] not in ("", " "):
-        space = cut.rfind(" ")
-        if space > 0:
-            cut = cut[:space]
-    return cut.rstrip(" ,;:") + marker
+    return text_shorten(text, limit, marker, width=cell_len)
 
 
 def styled(text: str, bold: str | None = None) -> Text:

@@ -23,6 +23,7 @@ from typing import Any
 
 from usc_events.releases.versions import load, tables
 from usc_events.schema.columns import columns
+from usc_events.text import shorten
 
 #: Tables that are not records with pages of their own.
 SUPPORT_TABLES = frozenset({"documents", "passages", "evidence", "citations"})
@@ -30,6 +31,8 @@ SUPPORT_TABLES = frozenset({"documents", "passages", "evidence", "citations"})
 #: The columns that name a record, in order of preference (roles and participants are
 #: named from the records they join).
 TITLE_COLUMNS = ("title", "name", "label", "summary", "text", "claim", "url")
+#: The longest title of a record, "…" included; longer texts are cut at a word.
+TITLE_WIDTH = 110
 
 _REF = re.compile(r"^([a-z_]+):(.+)$")
 
@@ -43,14 +46,6 @@ def singular(table: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
     return word[:-1] if word.endswith("s") else word
-
-
-def shorten(text: str, limit: int = 110) -> str:
-    """The text, cut at a word boundary to at most ``limit`` characters."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def show(value: Any) -> str:
@@ -136,7 +131,8 @@ class SiteData:
             return str(row["title"] or " — ".join(named) or record_id)
         for column in TITLE_COLUMNS:
             if row.get(column):
-                return shorten(str(row[column]))
+                return shorten(" ".join(str(row[column]).split()), TITLE_WIDTH, at="space",
+                               trim=" ")
         return record_id
 
     def _name(self, table: str, record_id: str) -> str:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.query.lookup import check_value
 from usc_events.store.metadata import AUTHOR, CITED_RELEASE, LICENSE_ID, LICENSE_URL, TITLE
+from usc_events.text import shorten
 
 if TYPE_CHECKING:
     from usc_events.query.corpus import Corpus
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 #: The formats :func:`cite` writes.
 CITE_FORMATS: tuple[str, ...] = ("text", "bibtex", "ris", "csl-json")
 
-#: The longest label of a record in a citation; longer texts are cut at a word.
+#: The longest label of a record in a citation before its "…"; longer texts are cut at a
+#: word.
 LABEL_WIDTH = 100
 
 
@@ -118,10 +120,8 @@ def _label(row: dict[str, Any]) -> str | None:
     for column in ("title", "name", "label", "summary", "text"):
         value = row.get(column)
         if isinstance(value, str) and value.strip():
-            text = " ".join(value.split())
-            if len(text) <= LABEL_WIDTH:
-                return text
-            return text[:LABEL_WIDTH].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+            return shorten(" ".join(value.split()), LABEL_WIDTH, at="space", trim=",;:",
+                           count_marker=False)
     return None
 
 

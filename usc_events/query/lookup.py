@@ -105,19 +105,70 @@ def actor_row(engine: Engine, name: str) -> dict[str, Any]:
     return next(a for a in engine.rows("actors") if a["actor_id"] == actor_id)
 
 
+@dataclass(frozen=True)
+class _Naming:
+    """How a person names a record of a table by its id or by a name (see :func:`_resolve`)."""
+
+    table: str
+    #: The columns a person types, the id among them, in the order suggestions are drawn.
+    columns: tuple[str, ...]
+    #: The columns whose value, folded, names a record too (the exact id always does).
+    folded: tuple[str, ...]
+    #: What the text is, for :func:`bounded`.
+    what: str
+    #: The message when nothing matches, of the text typed (``{!r}``).
+    unknown: str
+    #: How a suggestion is shown (of the row's columns), and whether as a plain list
+    #: rather than values to type (:func:`~usc_events.matching.did_you_mean`).
+    shown: str
+    listed: bool
+    #: The message when the text is a retired id, of the text; None: not told.
+    retired: str | None = None
+    #: With no suggestion, list every id (else advise a search of the corpus).
+    list_all: bool = False
+
+
+_TOPICS = _Naming("topics", ("label", "topic_id"), ("topic_id", "label"), "a topic",
+                  "no topic matches {!r}", "{label} ({topic_id})", listed=True,
+                  list_all=True)
+_MEETINGS = _Naming("meetings", ("meeting_id", "title"), ("title",),
+                    "a meeting's id or title", "no meeting has the id or title {!r}",
+                    "{meeting_id}", listed=False, retired="no meeting has the id {!r}")
+
+
+def _resolve(engine: Engine, text: str, naming: _Naming) -> str:
+    """The id of the record of ``naming.table`` that ``text`` names: its id or a name, folded.
+
+    Raises
+    ------
+    NotFound
+        When none matches: saying so if ``text`` is a retired id, else suggesting the
+        closest names (or listing the ids, or advising a search).
+    """
+    bounded(text, naming.what)
+    id_column = TABLE_MODELS[naming.table].primary_key
+    rows = engine.rows(naming.table, [id_column, *(c for c in naming.columns if c != id_column)])
+    wanted = key(text)
+    for row in rows:
+        if text == row[id_column] or wanted in {key(row[c]) for c in naming.folded}:
+            return str(row[id_column])
+    if naming.retired is not None and (note := retired_note(engine, text, naming.table)):
+        raise NotFound(f"{naming.retired.format(text)}: {note}")
+    # A suggestion matches any of the columns, and is shown as the naming says.
+    shown = {row[c]: naming.shown.format(**row) for row in rows for c in naming.columns}
+    hint = did_you_mean((shown[s] for s in closest(text, shown)), listed=naming.listed)
+    unknown = naming.unknown.format(text)
+    if hint:
+        raise NotFound(f"{unknown}; {hint}")
+    if naming.list_all:
+        known = ", ".join(sorted(row[id_column] for row in rows))
+        raise NotFound(f"{unknown}; the {naming.table} are: {known}")
+    raise NotFound(unknown, search=text)
+
+
 def resolve_topic(engine: Engine, topic: str) -> str:
     """The id of the topic ``topic`` names: its id or its label, folded."""
-    bounded(topic, "a topic")
-    topics = engine.rows("topics", ["topic_id", "label"])
-    for t in topics:
-        if topic == t["topic_id"] or key(topic) in (key(t["topic_id"]), key(t["label"])):
-            return str(t["topic_id"])
-    # A suggestion matches a label or an id, and is shown as the topic's label and id.
-    shown = {t[c]: f"{t['label']} ({t['topic_id']})" for t in topics
-             for c in ("label", "topic_id")}
-    hint = did_you_mean((shown[s] for s in closest(topic, shown)), listed=True)
-    known = ", ".join(sorted(t["topic_id"] for t in topics))
-    raise NotFound(f"no topic matches {topic!r}; {hint or 'the topics are: ' + known}")
+    return _resolve(engine, topic, _TOPICS)
 
 
 def retired_note(engine: Engine, record_id: str, table: str | None = None) -> str | None:
@@ -136,19 +187,7 @@ def retired_note(engine: Engine, record_id: str, table: str | None = None) -> st
 
 def resolve_meeting(engine: Engine, meeting: str) -> str:
     """The id of the meeting ``meeting`` names: its id, or its title (folded)."""
-    bounded(meeting, "a meeting's id or title")
-    meetings = engine.rows("meetings", ["meeting_id", "title"])
-    for m in meetings:
-        if meeting == m["meeting_id"] or key(meeting) == key(m["title"]):
-            return str(m["meeting_id"])
-    note = retired_note(engine, meeting, "meetings")
-    if note:
-        raise NotFound(f"no meeting has the id {meeting!r}: {note}")
-    shown = {m[c]: m["meeting_id"] for m in meetings for c in ("meeting_id", "title")}
-    hint = did_you_mean(shown[s] for s in closest(meeting, shown))
-    if hint:
-        raise NotFound(f"no meeting has the id or title {meeting!r}; {hint}")
-    raise NotFound(f"no meeting has the id or title {meeting!r}", search=meeting)
+    return _resolve(engine, meeting, _MEETINGS)
 
 
 def find(engine: Engine, record_id: str, table: str | None = None) -> list[Found]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from usc_events.extras import require
+from usc_events.text import shorten
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -54,16 +55,10 @@ def _pyplot() -> Any:
     return plt
 
 
-def _short(text: str, width: int = _LABEL_WIDTH) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def _label(row: dict[str, Any]) -> str:
-    if row["kind"] == "meeting":
-        return _short(row["title"])
-    speaker = ", ".join(row["actor_names"])
-    return _short(f"{speaker}: {row['title']}")
+    text = row["title"] if row["kind"] == "meeting" else \
+        f"{', '.join(row['actor_names'])}: {row['title']}"
+    return shorten(" ".join(text.split()), _LABEL_WIDTH, at="any", trim=" ")
 
 
 def _interval_text(low: dt.date | None, high: dt.date | None) -> str:

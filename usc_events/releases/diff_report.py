@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from usc_events.releases.record_diff import Diff
+from usc_events.text import shorten
 
 #: The heading of the generated section of a version's changelog entry.
 RECORD_CHANGES = "Record changes"
@@ -18,7 +19,7 @@ _WIDTH = 120
 
 def _value(value: Any, width: int = _WIDTH) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return shorten(text, width, at="any", trim="")
 
 
 def _removed(entry: dict[str, Any]) -> str:

@@ -7,7 +7,8 @@ manifest gives the sha256 and size of every file. Its file names must be plain n
 process's own in the version folder, read only up to its declared size, and moved into
 place only after its size and hash check out (:mod:`usc_events.releases.fetch`), all within
 one deadline. So the cache never holds a partial or unverified file, and a failed
-download can simply be run again. One process at a time works in a version folder (a
+download can simply be run again; the temporary files of a download that was killed are
+removed by the next one. One process at a time works in a version folder (a
 file lock, :mod:`usc_events.releases.cache`). Before a version is first used, its tables
 pass the checks of a build (:mod:`usc_events.releases.check`). A version whose files are
 all in the cache, verify and passed their check is used without touching the network.
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from usc_events import settings
-from usc_events._files import write_atomically
+from usc_events._files import remove_stray_parts, write_atomically
 from usc_events.errors import (
     DownloadError,
     StaleIndexWarning,
@@ -233,6 +234,7 @@ def _download_release(base: str, version: str, entry: dict[str, Any], root: Path
     folder = root / version
     with version_lock(root, version, deadline):
         claim(folder)
+        remove_stray_parts(folder)  # what a download killed mid-file left behind
         if read_json(folder / RELEASE_MANIFEST) != release:
             (folder / RELEASE_MANIFEST).unlink(missing_ok=True)  # ours: written last, below
         files_url = url.rsplit("/", 1)[0] + "/"

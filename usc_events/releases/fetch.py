@@ -14,16 +14,14 @@ the calls that use them.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from usc_events._files import default_mode
+from usc_events._files import PART_SUFFIX, staged_file
 from usc_events.errors import DownloadError, Unreachable
 from usc_events.settings import DATA_URL_ENV, DEADLINE_ENV, DEFAULT_DATA_URL
 
@@ -36,8 +34,6 @@ TIMEOUT = 30
 MAX_METADATA_BYTES = 4 * 1024 * 1024
 #: How much is read from the network at once.
 CHUNK = 64 * 1024
-#: Temporary download files end so; the rest of their name is the file's and a unique tag.
-PART_SUFFIX = ".part"
 
 
 class Deadline:
@@ -182,46 +178,39 @@ class _ProgressBar:
         self._progress.stop()
 
 
-def part_name(name: str) -> str:
-    """A temporary name for ``name`` that no other process (or call) uses."""
-    return f".{name}.{os.getpid()}-{secrets.token_hex(4)}{PART_SUFFIX}"
-
-
 def fetch_file(url: str, label: str, target: Path, size: int, sha256: str,
                deadline: Deadline, progressbar: bool = False) -> None:
     """Stream ``url`` into ``target`` once it has ``size`` bytes and hash ``sha256``.
 
-    The bytes go to a temporary file of this call's own beside ``target``, which is
-    renamed into place only when size and hash check out and is removed otherwise.
+    The bytes go to a temporary file of this call's own beside ``target``
+    (:func:`usc_events._files.staged_file`), which is renamed into place only when size
+    and hash check out and is removed otherwise.
     """
     from usc_events.releases.make import RELEASE_MANIFEST
 
-    temporary = target.parent / part_name(target.name)
     digest = hashlib.sha256()
     received = 0
     bar = _ProgressBar(label, size) if progressbar else None
     try:
-        with temporary.open("xb") as out:
-            for chunk in _chunks(url, label, size, f"{RELEASE_MANIFEST} records", deadline):
-                out.write(chunk)
-                digest.update(chunk)
-                received += len(chunk)
-                if bar is not None:
-                    bar.update(len(chunk))
-        if received != size:
-            raise DownloadError(f"{label}: received {received} bytes from {url}, but "
-                                f"{RELEASE_MANIFEST} records {size}; the file was not kept")
-        if digest.hexdigest() != sha256:
-            raise DownloadError(f"{label}: sha256 of the file received from {url} is "
-                                f"{digest.hexdigest()}, but {RELEASE_MANIFEST} records "
-                                f"{sha256}; the file was not kept")
-        os.chmod(temporary, default_mode())
-        os.replace(temporary, target)
+        with staged_file(target, PART_SUFFIX) as temporary:
+            with temporary.open("xb") as out:
+                for chunk in _chunks(url, label, size, f"{RELEASE_MANIFEST} records",
+                                     deadline):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+            if received != size:
+                raise DownloadError(f"{label}: received {received} bytes from {url}, but "
+                                    f"{RELEASE_MANIFEST} records {size}; the file was not kept")
+            if digest.hexdigest() != sha256:
+                raise DownloadError(f"{label}: sha256 of the file received from {url} is "
+                                    f"{digest.hexdigest()}, but {RELEASE_MANIFEST} records "
+                                    f"{sha256}; the file was not kept")
     finally:
-        temporary.unlink(missing_ok=True)
         if bar is not None:
             bar.close()
 
 
-__all__ = ["MAX_METADATA_BYTES", "TIMEOUT", "Deadline", "failure", "fetch_bytes", "fetch_file",
-           "part_name"]
+__all__ = ["MAX_METADATA_BYTES", "TIMEOUT", "Deadline", "failure", "fetch_bytes", "fetch_file"]

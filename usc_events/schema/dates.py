@@ -160,3 +160,7 @@ DATE_KEYS: dict[str, tuple[str, ...]] = {
     "end": ("end_edtf", "end_earliest", "end_latest"),
     "published": ("published_edtf", "published_earliest", "published_latest"),
 }
+#: Each first or last day stored (``date_earliest``…) and the EDTF column it is derived
+#: from (``date_edtf``), read from :data:`DATE_KEYS`.
+EDTF_OF_BOUND: dict[str, str] = {bound: stored[0] for stored in DATE_KEYS.values()
+                                 for bound in stored[1:3]}
