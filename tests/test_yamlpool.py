@@ -72,3 +72,20 @@ def test_a_worker_that_dies_is_replaced_by_reading_here(files: list[tuple[Path, 
             worker.process.wait()
         _read_all(reader, files)
         assert reader.workers == []
+
+
+def test_lines_pickled_are_the_same_when_unpacked(files: list[tuple[Path, str]]) -> None:
+    """A worker's lines travel as one blob; unpacked, pickled again or not, they are the same."""
+    import pickle
+
+    path, display = files[0]
+    lines = read_yaml(path, display).lines
+    sent = pickle.loads(pickle.dumps(lines))
+    resent = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(lines))))
+    for copy in (sent, resent):
+        assert copy == lines and dict(copy) == dict(lines)
+        assert copy.columns == lines.columns
+        assert copy.children((0,)) == lines.children((0,)) != []
+        assert copy.get((0, "tags", 1)) == 3 and (0, "nothing") not in copy
+    sent.mark((9,), 40, 2)
+    assert sent[(9,)] == 40 and sent.columns[(9,)] == 2 and len(sent) == len(lines) + 1
