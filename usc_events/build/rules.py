@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -75,10 +76,34 @@ def check_corpus(tables: Mapping[str, pa.Table]) -> list[Finding]:
 def _column_and_key(table: str, column: Column, data: pa.Table, tables: Mapping[str, pa.Table],
                     ) -> tuple[list[Finding], list[Finding]]:
     """The findings of one column's own rules, and of its foreign key."""
-    encoded = _encode(column, data) if _encoded(column, data) else None
-    found = list(_check_column(table, column, data, encoded))
-    dangling = list(_check_foreign_key(table, column, data, tables, encoded))
+    if column.name not in data.column_names:
+        return [Finding(table, 0, column.name, "column is missing", "missing-column")], []
+    items = _items(column, data)
+    encoded = encode(items.values) if _encoded(column, data) else None
+    found = list(_check_column(table, column, data, items, encoded))
+    dangling = list(_check_foreign_key(table, column, tables, items, encoded))
     return found, dangling
+
+
+@dataclass(frozen=True)
+class _Items:
+    """A column's values, each list flattened into its items, and the row of each item."""
+
+    values: pa.ChunkedArray | pa.Array
+    #: The row each item is in; None where the values are the rows.
+    parents: pa.Array | None
+
+    def row(self, i: int) -> int:
+        return i if self.parents is None else int(self.parents[i].as_py())
+
+
+def _items(column: Column, data: pa.Table) -> _Items:
+    import pyarrow.compute as pc
+
+    values = data.column(column.name)
+    if not column.is_list:
+        return _Items(values, None)
+    return _Items(pc.list_flatten(values), pc.list_parent_indices(values))
 
 
 def _encoded(column: Column, data: pa.Table) -> bool:
@@ -99,13 +124,6 @@ def _encoded(column: Column, data: pa.Table) -> bool:
         values = pc.list_flatten(values)
     valid = len(values) - values.null_count
     return bool(pc.count_distinct(values).as_py() <= valid * REPEATING)
-
-
-def _encode(column: Column, data: pa.Table) -> Encoded:
-    import pyarrow.compute as pc
-
-    values = data.column(column.name)
-    return encode(pc.list_flatten(values) if column.is_list else values)
 
 
 def _on_threads(tasks: Sequence[Callable[[], T]]) -> list[T]:
@@ -154,29 +172,19 @@ def check_types(tables: Mapping[str, pa.Table]) -> tuple[list[Finding], dict[str
     return findings, typed
 
 
-def _check_column(table: str, column: Column, data: pa.Table,
+def _check_column(table: str, column: Column, data: pa.Table, items: _Items,
                   encoded: Encoded | None) -> Iterator[Finding]:
     """Nulls, patterns, enum values, lengths and minimums (uniqueness: _check_unique_key)."""
     import pyarrow.compute as pc
 
-    if column.name not in data.column_names:
-        yield Finding(table, 0, column.name, "column is missing", "missing-column")
-        return
     values = data.column(column.name)
     if not column.nullable and values.null_count:
         for row in rows(pc.is_null(values)):
             yield Finding(table, row, column.name, "a value is required", "required")
-    parents = None
-    if column.is_list:
-        parents = pc.list_parent_indices(values)
-        values = pc.list_flatten(values)
-        if values.null_count:
-            for i in rows(pc.is_null(values)):
-                yield Finding(
-                    table, int(parents[i].as_py()), column.name, "a list item is null",
-                    "required"
-                )
-    yield from _check_scalars(table, column, values, parents, encoded)
+    if column.is_list and items.values.null_count:
+        for i in rows(pc.is_null(items.values)):
+            yield Finding(table, items.row(i), column.name, "a list item is null", "required")
+    yield from _check_scalars(table, column, items, encoded)
 
 
 def _check_unique_key(table: str, column: Column, data: pa.Table) -> Iterator[Finding]:
@@ -185,26 +193,22 @@ def _check_unique_key(table: str, column: Column, data: pa.Table) -> Iterator[Fi
 
 
 def _check_scalars(
-    table: str, column: Column, values: pa.ChunkedArray | pa.Array, parents: object,
-    encoded: Encoded | None,
+    table: str, column: Column, items: _Items, encoded: Encoded | None,
 ) -> Iterator[Finding]:
     """Each rule on the distinct values where ``encoded`` has them, else on every value."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    values = items.values
     checked = encoded.distinct if encoded is not None else values
-
-    def row_of(i: int) -> int:
-        if parents is None:
-            return i
-        return int(parents[i].as_py())  # type: ignore[index]
 
     def bad(mask: Any, message: str, code: str) -> Iterator[Finding]:
         for i in encoded.rows_where(mask) if encoded is not None else rows(mask):
             value = values[i].as_py()
             hint = closest(value, column.enum) if code == "enum" and column.enum else None
             yield Finding(
-                table, row_of(i), column.name, f"{value!r} {message}", code, value=value, hint=hint
+                table, items.row(i), column.name, f"{value!r} {message}", code, value=value,
+                hint=hint
             )
 
     if column.pattern and (column.pattern != FREE_TEXT_PATTERN or may_hold_controls(checked)):
@@ -340,25 +344,19 @@ def check_plausible_dates(table: str, data: pa.Table) -> Iterator[Finding]:
                 "date-range", value=shown)
 
 
-def _check_foreign_key(table: str, column: Column, data: pa.Table,
-                       tables: Mapping[str, pa.Table], encoded: Encoded | None = None,
-                       ) -> Iterator[Finding]:
+def _check_foreign_key(table: str, column: Column, tables: Mapping[str, pa.Table],
+                       items: _Items, encoded: Encoded | None) -> Iterator[Finding]:
     """The column's distinct values (``encoded``, if given) are looked up in the keys of
     the table it refers to; only the rows of a missing one are visited."""
     import pyarrow.compute as pc
 
-    if column.foreign_key is None or column.name not in data.column_names:
+    if column.foreign_key is None:
         return
     target = tables.get(column.foreign_key)
     if target is None:
         return
     keys = target.column(model(column.foreign_key).primary_key)
-    values = data.column(column.name)
-    if column.is_list:
-        parents = pc.list_parent_indices(values)
-        values = pc.list_flatten(values)
-    else:
-        parents = None
+    values = items.values
     if encoded is not None:
         failing = encoded.rows_where(pc.invert(pc.is_in(encoded.distinct, value_set=keys)))
     else:
@@ -366,7 +364,7 @@ def _check_foreign_key(table: str, column: Column, data: pa.Table,
     known: Choices | None = None  # built once per column, when a key is missing
     hints: dict[Any, str | None] = {}  # one per missing value, however many rows give it
     for i in failing:
-        row = parents[i].as_py() if parents is not None else i
+        row = items.row(i)
         value = values[i].as_py()
         if known is None:
             known = Choices(k for k in keys.to_pylist() if k is not None)
