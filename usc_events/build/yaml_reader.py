@@ -297,10 +297,21 @@ class _EventReader:
         #: The tag of each plain scalar met so far: it depends on the text alone.
         self.plain: dict[str, str] = {}
 
-    def _plain_tag(self, value: str) -> str:
-        tag = self.plain.get(value)
+    def _scalar_tag(self, event: Any) -> str:
+        """A scalar's tag as the composer resolves it: a plain one's once per text."""
+        tag: str | None = event.tag
         if tag is None:
-            tag = self.plain[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+            if not event.implicit[0]:
+                return _STR_TAG  # quoted
+            value = event.value
+            tag = self.plain.get(value)
+            if tag is None:
+                tag = self.plain[value] = self.loader.resolve(yaml.ScalarNode, value,
+                                                              (True, False))
+            return tag
+        if tag == "!":
+            return self.loader.resolve(yaml.ScalarNode, event.value,  # type: ignore[no-any-return]
+                                       event.implicit)
         return tag
 
     def document(self) -> YamlData:
@@ -323,12 +334,11 @@ class _EventReader:
 
     def _tag(self, event: Any) -> str:
         """The event's tag, resolved as the composer resolves it."""
+        if type(event) is _Scalar:
+            return self._scalar_tag(event)
         tag: str | None = event.tag
-        if tag is None and type(event) is _Scalar and event.implicit[0]:
-            return self._plain_tag(event.value)
         if tag is None or tag == "!":
-            value = event.value if type(event) is _Scalar else None
-            return self.loader.resolve(_KINDS[type(event)], value,  # type: ignore[no-any-return]
+            return self.loader.resolve(_KINDS[type(event)], None,  # type: ignore[no-any-return]
                                        event.implicit)
         return tag
 
@@ -441,12 +451,7 @@ class _EventReader:
         return None
 
     def _scalar(self, event: Any, path: YamlPath) -> Any:
-        tag = event.tag
-        if tag is None or tag == "!":
-            if not event.implicit[0]:
-                return event.value  # quoted: always a string
-            tag = self._plain_tag(event.value) if tag is None else \
-                self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = self._scalar_tag(event)
         if tag == _STR_TAG:
             return event.value
         if tag == _NULL_TAG:  # what the constructor gives for any null, without a node
@@ -475,8 +480,7 @@ class _EventReader:
         if kind is _Scalar:
             if event.anchor is not None:
                 self._anchor(event)
-            tag = _STR_TAG if event.tag is None and not event.implicit[0] else self._tag(event)
-            return yaml.ScalarNode, tag, event.value, event.start_mark
+            return yaml.ScalarNode, self._scalar_tag(event), event.value, event.start_mark
         tag = self._tag(event)
         self.skip(event)
         return _KINDS[kind], tag, None, event.start_mark
@@ -489,9 +493,9 @@ class _EventReader:
             kind: type[yaml.Node]
             key: str | None
             key_mark: Any
-            if type(event) is _Scalar and event.tag is None and event.anchor is None:
+            if type(event) is _Scalar and event.anchor is None:
                 kind, key, key_mark = yaml.ScalarNode, event.value, event.start_mark
-                tag = self._plain_tag(key) if event.implicit[0] else _STR_TAG
+                tag = self._scalar_tag(event)
             elif type(event) is yaml.MappingEndEvent:
                 return result
             else:
@@ -513,8 +517,7 @@ class _EventReader:
                 self.skip(next_event())
                 continue
             event = next_event()
-            plain = type(event) is _Scalar and event.tag is None and event.anchor is None
-            tag = (self._plain_tag(event.value) if event.implicit[0] else _STR_TAG) if plain \
+            tag = self._scalar_tag(event) if type(event) is _Scalar and event.anchor is None \
                 else ""
             if tag in (_STR_TAG, _NULL_TAG):  # the common cases: a string, a null
                 result[key] = event.value if tag == _STR_TAG else None
@@ -530,7 +533,7 @@ class _EventReader:
         kind = type(event)
         if kind is _Scalar:  # a string is taken as it is, anchored or not
             anchored = self._anchor(event) if event.anchor is not None else None
-            if (anchored.tag if anchored is not None else self._tag(event)) == _STR_TAG \
+            if (anchored.tag if anchored is not None else self._scalar_tag(event)) == _STR_TAG \
                     and (anchored is None or not anchored.seen):
                 if anchored is not None:
                     anchored.seen = True
