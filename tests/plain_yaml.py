@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from usc_events.build.lines import YamlPath
 from usc_events.build.yaml_reader import (
     _MAP_TAG,
     _SCALAR_ERRORS,
@@ -21,7 +22,6 @@ from usc_events.build.yaml_reader import (
     MAX_DEPTH,
     Problem,
     YamlData,
-    YamlPath,
     _Loader,
     read_text,
 )

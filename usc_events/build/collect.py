@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from usc_events.build.yaml_reader import Lines, YamlPath
+from usc_events.build.lines import Lines, YamlPath
 from usc_events.errors import Violation
 from usc_events.schema.models import TABLE_MODELS
 

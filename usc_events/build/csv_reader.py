@@ -23,7 +23,8 @@ import re
 from typing import Any
 
 from usc_events.build.finding import closest
-from usc_events.build.yaml_reader import Lines, Problem, YamlData, YamlPath, read_text
+from usc_events.build.lines import Lines, YamlPath
+from usc_events.build.yaml_reader import Problem, YamlData, read_text
 from usc_events.errors import DataInvalid, Violation
 from usc_events.schema.columns import columns, contribution_model, evidence_item_model, model
 

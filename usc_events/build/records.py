@@ -21,8 +21,9 @@ from usc_events.build.csv_reader import read_csv
 from usc_events.build.dates import derive_dates, old_date_keys
 from usc_events.build.finding import closest
 from usc_events.build.hints import for_validation_error
+from usc_events.build.lines import Lines, YamlPath
 from usc_events.build.quotes import locate
-from usc_events.build.yaml_reader import Lines, Problem, YamlData, YamlPath, read_yaml
+from usc_events.build.yaml_reader import Problem, YamlData, read_yaml
 from usc_events.errors import DataInvalid, QuoteNotLocated, Violation
 from usc_events.schema.columns import columns, contribution_model, model
 
