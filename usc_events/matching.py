@@ -75,7 +75,7 @@ def _bounds(target: str, folds: list[str]) -> list[float]:
     from rapidfuzz.fuzz import ratio
     from rapidfuzz.process import cdist
 
-    texts, owners = list(folds), list(range(len(folds)))
+    texts, owners = list(folds), []  # each candidate, then the words of those with several
     for i, folded in enumerate(folds):
         words = folded.split()
         if words != [folded]:
@@ -83,8 +83,8 @@ def _bounds(target: str, folds: list[str]) -> list[float]:
             owners += [i] * len(words)
     scores = cdist([target], texts, scorer=ratio, dtype=np.float64)[0]
     best = scores[:len(folds)]
-    if len(texts) > len(folds):
-        np.maximum.at(best, owners[len(folds):], scores[len(folds):])
+    if owners:
+        np.maximum.at(best, owners, scores[len(folds):])
     return [float(b) / 100 + 1e-9 for b in best]
 
 
