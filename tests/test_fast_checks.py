@@ -274,3 +274,44 @@ def test_contains_pairwise() -> None:
     assert contains_pairwise(pa.array(["abc", "abc", None, "abc"]),
                              pa.array(["b", "x", "a", None])) == [True, False, False, False]
     assert contains_pairwise(pa.array(["“é”"]), pa.array(["é"])) == [True]
+
+
+# --- the column kernels -----------------------------------------------------------------------
+
+CONTROL_ALPHABET = st.sampled_from(["a", "é", "😀", " ", "\t", "\n", "\r", "\x00", "\x1b",
+                                    "\x1f", "\x7f", "\u0085"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), st.text(CONTROL_ALPHABET, max_size=6)), max_size=12),
+       start=st.integers(0, 4), size=st.integers(1, 5))
+def test_control_bytes_tell_what_the_free_text_pattern_tells(
+        texts: list[str | None], start: int, size: int) -> None:
+    """Never False where a value breaks the pattern, on sliced and chunked arrays alike;
+    False wherever no value does (nulls hold no bytes in arrays built by Arrow)."""
+    from usc_events.build.column_kernels import may_hold_controls
+    from usc_events.schema.types import FREE_TEXT_PATTERN
+
+    whole = pa.array(texts, pa.string())
+    sliced = whole.slice(min(start, len(texts)))
+    chunked = pa.chunked_array([sliced[i:i + size] for i in range(0, len(sliced), size)],
+                               pa.string())
+    for values in (whole, sliced, chunked):
+        breaks = not pa.compute.all(
+            pa.compute.match_substring_regex(values, FREE_TEXT_PATTERN)).as_py() \
+            if values.null_count < len(values) else False
+        assert may_hold_controls(values) == breaks
+
+
+def test_missing_keys_are_the_same_in_duckdb_and_arrow() -> None:
+    from usc_events.build import column_kernels
+
+    values = pa.chunked_array([["a", None, "b"], ["zz", "a", "c", None, "zz"]])
+    keys = pa.array(["a", "b", None, "c"])
+    arrow = column_kernels.missing(values, keys)
+    saved = column_kernels.LARGE
+    column_kernels.LARGE = 0
+    try:
+        assert column_kernels.missing(values, keys) == arrow == [3, 7]
+    finally:
+        column_kernels.LARGE = saved
