@@ -79,7 +79,7 @@ def _column_and_key(table: str, column: Column, data: pa.Table, tables: Mapping[
     if column.name not in data.column_names:
         return [Finding(table, 0, column.name, "column is missing", "missing-column")], []
     items = _items(column, data)
-    encoded = encode(items.values) if _encoded(column, data) else None
+    encoded = encode(items.values) if _encoded(column, items) else None
     found = list(_check_column(table, column, data, items, encoded))
     dangling = list(_check_foreign_key(table, column, tables, items, encoded))
     return found, dangling
@@ -106,22 +106,19 @@ def _items(column: Column, data: pa.Table) -> _Items:
     return _Items(pc.list_flatten(values), pc.list_parent_indices(values))
 
 
-def _encoded(column: Column, data: pa.Table) -> bool:
+def _encoded(column: Column, items: _Items) -> bool:
     """Whether the rules check ``column`` on its distinct values (see :mod:`.encoded`).
 
-    Only a column with a pattern or a foreign key whose first :data:`SAMPLE` values repeat
+    Only a column with a pattern or a foreign key whose first :data:`SAMPLE` items repeat
     (at most the share :data:`REPEATING` of them distinct): hashing every value costs more
     than checking each one where they seldom repeat, as in free text, ids and primary
     keys. A column with only a vocabulary is looked up as cheaply as it would be encoded.
     """
     import pyarrow.compute as pc
 
-    if column.name not in data.column_names or column.primary_key or not (
-            column.pattern or column.foreign_key):
+    if column.primary_key or not (column.pattern or column.foreign_key):
         return False
-    values = data.column(column.name).slice(0, SAMPLE)
-    if column.is_list:
-        values = pc.list_flatten(values)
+    values = items.values.slice(0, SAMPLE)
     valid = len(values) - values.null_count
     return bool(pc.count_distinct(values).as_py() <= valid * REPEATING)
 
