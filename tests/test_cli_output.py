@@ -287,16 +287,17 @@ GROUPS = {
 
 
 def _panels(help_text: str) -> dict[str, list[str]]:
+    """The sections of plain help (``Name:`` and its indented entries), each entry's name."""
     panels: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in help_text.splitlines():
-        opened = re.match(r"╭─ (.+?) ─", line)
+        opened = re.fullmatch(r"(\w[\w ]*):", line)
         if opened:
             current = panels.setdefault(opened[1], [])
-        elif line.startswith("╰"):
+        elif not line.strip():
             current = None
-        elif current is not None and re.match(r"│ \w", line):
-            current.append(line[2:].split()[0])
+        elif current is not None and re.match(r"  [-\w]", line):
+            current.append(line.split()[0])
     return panels
 
 

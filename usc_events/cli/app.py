@@ -6,26 +6,22 @@ feature used without its extra (see :mod:`usc_events.extras`), an argument too l
 an output folder usc-events will not replace).
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from usc_events.cli.cite import register as register_cite_command
 from usc_events.cli.console import err, out, plain, speak_cli, usage
 from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
-from usc_events.cli.panels import EXPLORE, MAINTAIN, in_panel_order
+from usc_events.cli.panels import EXPLORE, MAINTAIN, in_panel_order, new_app
 from usc_events.cli.releases import register as register_release_commands
 from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
 
-app = typer.Typer(
+app = new_app(
     name="usc-events",
     help="A hand-curated, evidence-linked dataset of US–China diplomatic events.",
     no_args_is_help=True,
@@ -102,6 +98,9 @@ def info(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Dataset version, each table with its row count, and the documents."""
+    from rich.table import Table
+    from rich.text import Text
+
     import usc_events
     from usc_events.cli import render
 

@@ -6,8 +6,6 @@ it is (no table, no wrapping), so it can be redirected into a file a reference
 manager imports.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

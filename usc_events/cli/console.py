@@ -10,16 +10,36 @@ from __future__ import annotations
 
 import re
 import shlex
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 from usc_events.errors import InvalidValue, NotFound
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _OnFirstUse:
+    """A rich console made when it is first used, so that ``--help`` never imports rich."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, soft_wrap=True, highlight=False,
+                                    emoji=False)
+        return getattr(self._console, name)
+
+
 #: Standard output and standard error; no markup, emoji or highlighting is applied
 #: to what is printed unless a caller asks for markup of its own.
-out = Console(soft_wrap=True, highlight=False, emoji=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False)
+out = cast("Console", _OnFirstUse(stderr=False))
+err = cast("Console", _OnFirstUse(stderr=True))
 
 #: ANSI escape sequences (CSI, OSC and single-character escapes) and the C0/C1 control
 #: characters other than tab and newline.

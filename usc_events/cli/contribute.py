@@ -4,8 +4,6 @@ Exit codes: 0 success (valid); 1 the contribution is invalid; 2 usage errors and
 input that cannot be read (a missing path, a file that is no contribution file).
 """
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from pathlib import Path

@@ -9,20 +9,15 @@ a malformed date, an unknown table), exit 2 for a usage error (an unknown format
 plot kind). When filters leave nothing, the message says what each of them left.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.text import Text
 
-from usc_events.cli import render
 from usc_events.cli.console import failure, out, usage
 from usc_events.cli.panels import EXPLORE
-from usc_events.cli.render import count, dates, flat, shorten
 from usc_events.extras import require
 
 if TYPE_CHECKING:
@@ -30,6 +25,7 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
     from rich.console import RenderableType
+    from rich.text import Text
 
     from usc_events.query.corpus import Corpus
 
@@ -52,7 +48,7 @@ LimitOption = Annotated[int | None, typer.Option(
 KindOption = Annotated[list[str] | None, typer.Option(
     "--kind", help="meeting, statement or position; repeatable [default: all three].")]
 
-def _corpus() -> Corpus[pa.Table]:
+def _corpus() -> "Corpus[pa.Table]":
     import usc_events.query.corpus
 
     return usc_events.query.corpus.open_corpus(backend="arrow")
@@ -68,8 +64,10 @@ def _print_json(payload: Any) -> None:
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_plain))
 
 
-def _more(total: int, shown: int, noun: str = "entry", plural: str = "entries") -> list[Text]:
+def _more(total: int, shown: int, noun: str = "entry", plural: str = "entries") -> "list[Text]":
     """The line saying how many entries ``--limit`` left out, if it left any."""
+    from rich.text import Text
+
     if shown >= total:
         return []
     left = total - shown
@@ -87,6 +85,8 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show one record, what it connects to, and the evidence and references behind it."""
+    from usc_events.cli import render
+
     corpus = _corpus()
     found = corpus.record(id_or_name, table)
     related = corpus.related(found)
@@ -106,8 +106,11 @@ def show(
                 _references(cited.to_pylist(), None if full else render.LINE))
 
 
-def _related(name: str, rows: list[dict[str, Any]], limit: int | None) -> list[RenderableType]:
+def _related(name: str, rows: list[dict[str, Any]], limit: int | None) -> "list[RenderableType]":
     """Records related to the one shown, as a list: each id on its own line, then details."""
+    from usc_events.cli import render
+    from usc_events.cli.render import dates, flat, shorten
+
     items: list[RenderableType] = []
     for r in rows:
         if name == "meetings":
@@ -134,8 +137,11 @@ def _related(name: str, rows: list[dict[str, Any]], limit: int | None) -> list[R
     return [render.heading(f"{title} ({len(rows)})"), *items]
 
 
-def _evidence(rows: list[dict[str, Any]], limit: int | None) -> list[RenderableType]:
+def _evidence(rows: list[dict[str, Any]], limit: int | None) -> "list[RenderableType]":
     """Each evidence span: its document and outlet, whom it credits, the sentence."""
+    from usc_events.cli import render
+    from usc_events.cli.render import count, flat, shorten
+
     items: list[RenderableType] = []
     for r in rows:
         credit = [f"credited to {flat(r['attribution'])}"] if r["attribution"] else []
@@ -146,8 +152,11 @@ def _evidence(rows: list[dict[str, Any]], limit: int | None) -> list[RenderableT
     return [render.heading(title), *items]
 
 
-def _references(rows: list[dict[str, Any]], limit: int | None) -> list[RenderableType]:
+def _references(rows: list[dict[str, Any]], limit: int | None) -> "list[RenderableType]":
     """Each citation of a reference: the reference, the field it supports, its claim, URL."""
+    from usc_events.cli import render
+    from usc_events.cli.render import count, flat, shorten
+
     if not rows:
         return []
     items: list[RenderableType] = []
@@ -170,6 +179,9 @@ def search(
     as_json: JsonOption = False,
 ) -> None:
     """Search statements, summaries, names and labels."""
+    from usc_events.cli import render
+    from usc_events.cli.render import count, flat
+
     hits = _corpus().search(text).to_pylist()
     if not hits:
         raise failure(f"nothing matches {text!r}")
@@ -205,6 +217,10 @@ def timeline(
     as_json: JsonOption = False,
 ) -> None:
     """Meetings, statements and positions in date order, one line each; the undated last."""
+    from rich.text import Text
+
+    from usc_events.cli import render
+    from usc_events.cli.render import count, flat, shorten
     from usc_events.query.connections import TIMELINE_KINDS
 
     corpus = _corpus()
@@ -250,12 +266,19 @@ def timeline(
 
 
 def _when(row: dict[str, Any]) -> str:
+    from usc_events.cli.render import dates
+
     return dates(row["date_earliest"], row["date_latest"])
 
 
-def _details(corpus: Corpus[pa.Table], rows: list[dict[str, Any]],
-             full: bool) -> list[list[Text]]:
+def _details(corpus: "Corpus[pa.Table]", rows: list[dict[str, Any]],
+             full: bool) -> "list[list[Text]]":
     """For ``timeline --long``: who, where, what, and how each record is dated."""
+    from rich.text import Text
+
+    from usc_events.cli import render
+    from usc_events.cli.render import flat, shorten
+
     limit = None if full else render.FIELD
     meetings = {m["meeting_id"]: m for m in corpus.tables["meetings"].select(
         ["meeting_id", "location", "summary"]).to_pylist()}
@@ -301,13 +324,15 @@ def _criteria(start: str | None, end: str | None, actor: list[str] | None,
     return (" " + " ".join(parts)) if parts else ""
 
 
-def _funnel(corpus: Corpus[pa.Table], start: str | None, end: str | None,
+def _funnel(corpus: "Corpus[pa.Table]", start: str | None, end: str | None,
             actor: list[str] | None, within: bool, kind: list[str] | None,
-            kinds: Sequence[str] | None = None) -> str:
+            kinds: "Sequence[str] | None" = None) -> str:
     """What each filter left: ``77 records in all; --actor Musk leaves 12; --kind … leaves 0``.
 
     ``kinds`` counts only those kinds of record from the start (the network: meetings).
     """
+    from usc_events.cli.render import count
+
     steps: list[tuple[str, dict[str, Any]]] = []
     if actor:
         steps.append((" ".join(f"--actor {a}" for a in actor), {"actor": actor}))
@@ -338,6 +363,9 @@ def sql(
         "only for SQL you trust.")] = False,
 ) -> None:
     """Run SQL (DuckDB) over the tables; the query reads the corpus and nothing else."""
+    from usc_events.cli import render
+    from usc_events.cli.render import count
+
     result = _corpus().sql(query, allow_files=allow_files)
     if as_json:
         _print_json(result.to_pylist())
@@ -410,6 +438,7 @@ def plot(
     within: WithinOption = False,
 ) -> None:
     """Draw the timeline (intervals as bars) or the who-met-whom network."""
+    from usc_events.cli.render import count
     from usc_events.query import plots
 
     if what not in PLOTS:

@@ -1,17 +1,25 @@
-"""The groups ``usc-events --help`` lists its commands in, each named once.
+"""The groups ``usc-events --help`` lists its commands in, each named once, and the app.
 
 Every command is registered with ``rich_help_panel=`` one of these names;
 :func:`in_panel_order` then sorts the app's commands so that the panels appear in
 the order of :data:`PANELS` (commands keep their order of registration within a
 panel), wherever in the code a command is added.
+
+Help is click's plain text, each panel a section of its own (:class:`PanelledGroup`):
+typer's rich panels import rich, its Markdown renderer and markdown-it, which alone
+take longer than importing typer, and ``--help`` should answer at once.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any
+
+import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    import typer
+    from typer import _click as click  # the click typer runs on (its own copy since 0.24)
 
 #: Reading the corpus: info, show, search, timeline, sql, plot, export, cite.
 EXPLORE = "Explore"
@@ -24,6 +32,37 @@ MAINTAIN = "Maintain"
 
 #: The panels in the order ``--help`` shows them.
 PANELS: tuple[str, ...] = (EXPLORE, VERSIONS, CONTRIBUTE, MAINTAIN)
+
+#: The section of the commands of a group that has no panels (``cache``'s).
+COMMANDS = "Commands"
+
+
+class PanelledGroup(TyperGroup):
+    """A command group whose plain help lists its commands in one section per panel.
+
+    Each command is shown with its first sentence, wrapped rather than cut short, and the
+    sections share one column of names.
+    """
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            panel = getattr(command, "rich_help_panel", None) or COMMANDS
+            sections.setdefault(panel, []).append(
+                (name, command.get_short_help_str(limit=sys.maxsize)))
+        width = max((len(name) for rows in sections.values() for name, _ in rows), default=0)
+        for panel in sorted(sections, key=lambda p: PANELS.index(p) if p in PANELS
+                            else len(PANELS)):
+            with formatter.section(panel):  # names padded alike: one column in every section
+                formatter.write_dl([(name.ljust(width), text) for name, text in sections[panel]])
+
+
+def new_app(**settings: Any) -> typer.Typer:
+    """A typer app (the command, or a group of it) with plain, panelled help."""
+    return typer.Typer(cls=PanelledGroup, rich_markup_mode=None, **settings)
 
 
 def in_panel_order(app: typer.Typer) -> None:

@@ -5,19 +5,15 @@ fetched or verified, an unknown version) end with one line on stderr and exit 1,
 through the app's ``main``; a malformed argument is a usage error (exit 2).
 """
 
-from __future__ import annotations
-
 import json
 import warnings
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from usc_events.cli.console import err, out, plain, usage
-from usc_events.cli.panels import MAINTAIN, VERSIONS
+from usc_events.cli.panels import MAINTAIN, VERSIONS, new_app
 
 UrlOption = Annotated[
     str | None,
@@ -166,6 +162,8 @@ def versions(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The data versions: the bundled one, the cached ones and those of the release host."""
+    from rich.table import Table
+
     from usc_events.releases.versions import list_versions
 
     listing = list_versions(url, cache_dir)
@@ -188,13 +186,15 @@ def versions(
     out.print(table)
 
 
-cache_app = typer.Typer(help="List or clear the downloaded data versions.",
-                        no_args_is_help=True)
+cache_app = new_app(help="List or clear the downloaded data versions.", no_args_is_help=True)
 
 
 @cache_app.command("list")
 def cache_list(cache_dir: CacheOption = None) -> None:
     """The data versions in the cache, with their size and state."""
+    from rich.table import Table
+    from rich.text import Text
+
     from usc_events.releases.download import cached_versions
     from usc_events.settings import cache_dir as resolve
 
