@@ -110,3 +110,28 @@ def test_compare_names_added_and_missing_tables(corpus_root: Path) -> None:
         "manifest.json: dataset_version is '0.1.0', a fresh build gives '0.2.0'",
         "roles: roles.parquet is missing",
     ]
+
+
+def test_the_manifest_lists_the_documents_as_the_table_holds_them(corpus_root: Path) -> None:
+    from usc_events.store.manifest import DOCUMENT_LISTING, listed_documents
+    from usc_events.store.python_values import python_rows
+
+    out = corpus_root / "out"
+    manifest = write(build(corpus_root / "data"), out)
+    table = python_rows(pq.ParquetFile(out / "documents.parquet").read().select(
+        list(DOCUMENT_LISTING)))
+    assert listed_documents(manifest, "out/") == table
+    assert listed_documents(json.loads((out / "manifest.json").read_text()), "out/") == table
+    assert [list(d) for d in listed_documents(manifest, "out/")] == [list(DOCUMENT_LISTING)] * len(
+        table)
+
+
+def test_a_stale_listing_of_the_documents_is_a_difference(corpus_root: Path) -> None:
+    out = corpus_root / "out"
+    write(build(corpus_root / "data"), out)
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["documents"][0]["outlet"] = "Elsewhere"
+    path.write_text(json.dumps(manifest))
+    assert compare(build(corpus_root / "data"), out) == [
+        "manifest.json: the documents it lists differ from a fresh build"]

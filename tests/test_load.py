@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import polars as pl
@@ -115,3 +116,29 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda m: m.pop("documents"),
+     "manifest.json in the package lists no documents; the tables were built by an older "
+     "version (run 'usc-events build')"),
+    (lambda m: m["documents"][1].pop("outlet"),
+     "manifest.json in the package: document 2 of its listing needs exactly document_id, "
+     "file_name, outlet, kind, published_earliest, published_latest"),
+    (lambda m: m["documents"][0].update(published_latest="the 20th"),
+     "manifest.json in the package: document 1 of its listing: a date bound is not an ISO "
+     "8601 time (Invalid isoformat string: 'the 20th')"),
+])
+def test_a_listing_of_the_documents_in_another_shape_is_refused(change: Any,
+                                                                  message: str) -> None:
+    import copy
+
+    from usc_events.errors import TableCorrupt
+    from usc_events.store.load import bundled_manifest
+    from usc_events.store.manifest import listed_documents
+
+    manifest = copy.deepcopy(bundled_manifest())
+    change(manifest)
+    with pytest.raises(TableCorrupt) as raised:
+        listed_documents(manifest, "the package")
+    assert str(raised.value) == message

@@ -60,11 +60,14 @@ def test_everyday_commands_never_import_pandas(args: list[str]) -> None:
 
 
 # A command's own help runs typer's parsing of the app's options, which builds pydantic
-# validators (typer 0.29 does); the app's help does not.
+# validators (typer 0.29 does); the app's help does not. info prints with rich what the
+# manifest says.
 @pytest.mark.parametrize(("args", "needed"), [(["--help"], set()),
                                               (["cache", "--help"], {"pydantic"}),
-                                              (["show", "--help"], {"pydantic"})])
-def test_help_imports_none_of_the_heavy_libraries(args: list[str], needed: set[str]) -> None:
+                                              (["show", "--help"], {"pydantic"}),
+                                              (["info"], {"pydantic", "rich"}),
+                                              (["info", "--json"], {"pydantic", "rich"})])
+def test_help_and_info_import_only_what_they_need(args: list[str], needed: set[str]) -> None:
     exit_line, loaded = _run(args)
     assert exit_line == "EXIT 0 NO-PANDAS"
     assert loaded <= needed

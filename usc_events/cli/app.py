@@ -103,15 +103,10 @@ def info(
 
     import usc_events
     from usc_events.cli import render
+    from usc_events.store.manifest import listed_documents
 
     manifest = usc_events.manifest()
-    from usc_events.store.python_values import python_rows
-
-    documents = python_rows(
-        usc_events.load("documents", backend="arrow").select(
-            ["document_id", "file_name", "outlet", "kind", "published_earliest", "published_latest"]
-        )
-    )
+    documents = listed_documents(manifest, "the package")
     shown = documents[:limit]
     if as_json:
         payload: dict[str, Any] = {

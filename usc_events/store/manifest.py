@@ -6,10 +6,14 @@ versions and, per table, its file name, row count, size and SHA-256. Every reade
 tables goes through :func:`read_manifest` and :func:`verified_table`, so every folder is
 trusted on the same terms: the file name is plain (it cannot point outside the folder),
 the bytes match their hash and the row count matches the manifest.
+
+The manifest of a build also lists the documents (:data:`DOCUMENT_LISTING` of each), so
+that ``usc-events info`` answers from it alone, without reading a table.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events._files import is_plain_name, sha256_of
 from usc_events.errors import TableCorrupt
+from usc_events.schema.dates import EDTF_OF_BOUND
 from usc_events.schema.names import version_key
 
 if TYPE_CHECKING:
@@ -24,6 +29,53 @@ if TYPE_CHECKING:
 
 #: The manifest's file name, in every folder of tables.
 MANIFEST = "manifest.json"
+
+#: What the manifest lists of each document, in the documents table's order; the date
+#: bounds among them are written as ISO 8601 text.
+DOCUMENT_LISTING = ("document_id", "file_name", "outlet", "kind", "published_earliest",
+                    "published_latest")
+_LISTED_BOUNDS = tuple(key for key in DOCUMENT_LISTING if key in EDTF_OF_BOUND)
+
+
+def document_listing(documents: pa.Table) -> list[dict[str, Any]]:
+    """The manifest's listing of the ``documents`` table (see :data:`DOCUMENT_LISTING`)."""
+    from usc_events.store.python_values import python_rows
+
+    rows = python_rows(documents.select(list(DOCUMENT_LISTING)))
+    for row in rows:
+        for key in _LISTED_BOUNDS:
+            row[key] = None if row[key] is None else row[key].isoformat()
+    return rows
+
+
+def listed_documents(manifest: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+    """The documents ``manifest`` lists, their date bounds as datetimes.
+
+    ``where`` names the folder in messages.
+
+    Raises
+    ------
+    TableCorrupt
+        When the manifest lists no documents (it was written before it did) or lists them
+        in another shape.
+    """
+    listing = manifest.get("documents")
+    if not isinstance(listing, list):
+        raise TableCorrupt(f"{MANIFEST} in {where} lists no documents; the tables were built "
+                           "by an older version (run 'usc-events build')")
+    documents = []
+    for number, entry in enumerate(listing, 1):
+        if not isinstance(entry, dict) or set(entry) != set(DOCUMENT_LISTING):
+            raise TableCorrupt(f"{MANIFEST} in {where}: document {number} of its listing "
+                               f"needs exactly {', '.join(DOCUMENT_LISTING)}")
+        try:
+            bounds = {key: None if entry[key] is None else dt.datetime.fromisoformat(entry[key])
+                      for key in _LISTED_BOUNDS}
+        except (TypeError, ValueError) as error:
+            raise TableCorrupt(f"{MANIFEST} in {where}: document {number} of its listing: a "
+                               f"date bound is not an ISO 8601 time ({error})") from None
+        documents.append({key: bounds.get(key, entry[key]) for key in DOCUMENT_LISTING})
+    return documents
 
 
 def read_manifest(folder: Path, label: str | None = None) -> dict[str, Any]:

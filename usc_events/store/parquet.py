@@ -18,7 +18,7 @@ from usc_events.errors import UnsafeOutput
 from usc_events.schema.columns import model
 from usc_events.schema.models import SCHEMA_VERSION
 from usc_events.schema.names import TABLE_NAMES
-from usc_events.store.manifest import MANIFEST
+from usc_events.store.manifest import MANIFEST, document_listing
 from usc_events.store.metadata import CROISSANT, DATAPACKAGE, stale_metadata, write_metadata
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ def write_files(corpus: BuiltTables, folder: Path) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tables": tables,
     }
+    manifest["documents"] = document_listing(corpus.tables["documents"])
     if corpus.retired:
         manifest["retired"] = [dict(entry) for entry in corpus.retired]
     write_atomically(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -131,6 +132,8 @@ def compare(corpus: BuiltTables, out_dir: Path) -> list[str]:
             differences.append(
                 f"{MANIFEST}: {key} is {manifest.get(key)!r}, a fresh build gives {fresh!r}"
             )
+    if manifest.get("documents") != document_listing(corpus.tables["documents"]):
+        differences.append(f"{MANIFEST}: the documents it lists differ from a fresh build")
     if manifest.get("retired", []) != [dict(e) for e in corpus.retired]:
         differences.append(f"{MANIFEST}: the retired ids differ from data/retired.yaml")
     for table, data in corpus.tables.items():
