@@ -42,7 +42,7 @@ DESCRIPTION = (
 )
 #: The data version CITATION.cff describes and the day it was released (its
 #: ``version`` and ``date-released``; the release index's ``created`` day).
-CITED_RELEASE = ("1.1.0", "2026-12-02")
+CITED_RELEASE = ("1.1.1", "2026-12-02")
 LICENSE_ID = "CC-BY-4.0"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 LICENSE_NOTE = (
