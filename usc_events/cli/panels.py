@@ -19,7 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from typer import _click as click  # the click typer runs on (its own copy since 0.24)
+    from typer import _click as click  # the copy of click that typer 0.29 runs on
 
 #: Reading the corpus: info, show, search, timeline, sql, plot, export, cite.
 EXPLORE = "Explore"
