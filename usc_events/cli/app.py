@@ -103,10 +103,11 @@ def info(
 
     import usc_events
     from usc_events.cli import render
+    from usc_events.store.load import PACKAGE
     from usc_events.store.manifest import listed_documents
 
     manifest = usc_events.manifest()
-    documents = listed_documents(manifest, "the package")
+    documents = listed_documents(manifest, PACKAGE)
     shown = documents[:limit]
     if as_json:
         payload: dict[str, Any] = {

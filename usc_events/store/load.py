@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
     from usc_events.schema.models import Record
 
+#: How messages name the folder of the tables shipped in the package.
+PACKAGE = "the package"
+
 
 def bundled_folder() -> Path:
     """The folder of the Parquet tables shipped in the package, and their manifest."""
@@ -28,7 +31,7 @@ def bundled_folder() -> Path:
 @cache
 def bundled_manifest() -> dict[str, Any]:
     """The manifest of the tables shipped in the package (read once)."""
-    return read_manifest(bundled_folder(), "the package")
+    return read_manifest(bundled_folder(), PACKAGE)
 
 
 @cache
