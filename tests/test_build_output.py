@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from conftest import edit, write_corpus
 
 from usc_events.build.builder import build
@@ -34,6 +35,23 @@ def test_two_builds_give_byte_identical_files(corpus_root: Path) -> None:
     write(build(corpus_root / "data"), first)
     write(build(corpus_root / "data"), second)
     assert _snapshot(first) == _snapshot(second)
+
+
+def test_rows_gathered_in_many_batches_give_the_same_files(
+        corpus_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus too large for one batch per table is written as one built in one batch."""
+    from usc_events.build import arrow, collect
+
+    whole, batched = corpus_root / "whole", corpus_root / "batched"
+    write(build(corpus_root / "data"), whole)
+    made: list[str] = []
+    to_batch = arrow.to_batch
+    monkeypatch.setattr(collect, "BATCH_ROWS", 2)
+    monkeypatch.setattr(arrow, "to_batch", lambda table, columns: (
+        made.append(table), to_batch(table, columns))[1])
+    write(build(corpus_root / "data"), batched)
+    assert len(made) > len(set(made)) > 1  # some tables came in several batches
+    assert _snapshot(batched) == _snapshot(whole)
 
 
 def test_manifest_records_versions_rows_and_hashes(corpus_root: Path) -> None:

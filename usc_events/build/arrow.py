@@ -1,25 +1,30 @@
-"""Rows → Arrow tables, with the schema's types, sorted by primary key."""
+"""Rows → Arrow: record batches of each table's columns, with the schema's types."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from usc_events.schema.columns import arrow_schema, model
-from usc_events.schema.models import TABLE_MODELS
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def to_arrow(rows: Mapping[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
-    """One Arrow table per table of the schema, rows in the order given."""
+def to_batch(table: str, columns: Mapping[str, list[Any]]) -> pa.RecordBatch:
+    """A record batch of ``table`` from the values of each of its columns."""
     import pyarrow as pa
 
-    return {
-        table: pa.Table.from_pylist(rows[table], schema=arrow_schema(table))
-        for table in TABLE_MODELS
-    }
+    schema = arrow_schema(table)
+    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema],
+                           schema=schema)
+
+
+def to_table(table: str, batches: Sequence[pa.RecordBatch]) -> pa.Table:
+    """``table`` made of ``batches``, in their order (none: an empty table)."""
+    import pyarrow as pa
+
+    return pa.Table.from_batches(batches, schema=arrow_schema(table))
 
 
 def sorted_by_key(table: str, data: pa.Table) -> pa.Table:

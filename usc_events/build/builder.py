@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from usc_events.build.arrow import sorted_by_key, to_arrow
+from usc_events.build.arrow import sorted_by_key
 from usc_events.build.collect import Collector, Origin
 from usc_events.build.findings import already_reported, locate_finding
 from usc_events.build.gc_pause import paused_gc
@@ -122,7 +122,7 @@ def _read_records(data_dir: Path | None, extra: list[Path], collector: Collector
 def _check(collector: Collector, version: str,
            retired: tuple[dict[str, Any], ...] = ()) -> BuiltTables:
     """Check the rows collected with every corpus rule; all violations at once."""
-    tables = to_arrow(collector.rows)
+    tables = collector.tables()
     reported = already_reported(collector)
     violations = list(collector.violations)
     violations += [
@@ -130,7 +130,6 @@ def _check(collector: Collector, version: str,
     ]
     if violations:
         raise DataInvalid(violations)
-    return BuiltTables(
-        version=version, tables={t: sorted_by_key(t, data) for t, data in tables.items()},
-        retired=retired,
-    )
+    for table, data in tables.items():  # each unsorted table let go once sorted
+        tables[table] = sorted_by_key(table, data)
+    return BuiltTables(version=version, tables=tables, retired=retired)

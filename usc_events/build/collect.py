@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from usc_events.build.lines import Lines, YamlPath
 from usc_events.errors import Violation
+from usc_events.schema.columns import columns as stored_columns
 from usc_events.schema.models import TABLE_MODELS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -26,13 +30,26 @@ class Origin:
     within: str = ""
 
 
+#: Rows of a table gathered as Python values before they become one Arrow record batch:
+#: a large corpus is held in Arrow's compact form, not as a Python object per value.
+BATCH_ROWS = 65_536
+
+
+def _no_rows(table: str) -> dict[str, list[Any]]:
+    return {c.name: [] for c in stored_columns(table)}
+
+
 @dataclass
 class Collector:
     """Rows per table, the origin of each row, and the violations met on the way."""
 
-    rows: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {t: [] for t in TABLE_MODELS}
-    )
+    #: The rows of each table not yet in a batch, column by column: ``pending[table][name]``
+    #: holds column ``name`` of each such row, in the order added.
+    pending: dict[str, dict[str, list[Any]]] = field(
+        default_factory=lambda: {t: _no_rows(t) for t in TABLE_MODELS})
+    #: The rows of each table already made Arrow record batches, ``BATCH_ROWS`` at a time.
+    batches: dict[str, list[pa.RecordBatch]] = field(
+        default_factory=lambda: {t: [] for t in TABLE_MODELS})
     #: Where each row came from: its :class:`Origin`, or the :class:`Site` that gives it when
     #: asked (:meth:`origin`), so that the many rows no violation names cost nothing.
     origins: dict[str, list[Origin | Site]] = field(
@@ -48,9 +65,37 @@ class Collector:
     #: Tables some of whose records could not be read at all, so their ids are unknown.
     unread: set[str] = field(default_factory=set)
 
-    def add(self, table: str, row: dict[str, Any], origin: Origin | Site) -> None:
-        self.rows[table].append(row)
-        self.origins[table].append(origin)
+    def add(self, table: str, row: Mapping[str, Any], origin: Origin | Site) -> None:
+        """Add ``row`` to ``table``: its stored columns (a missing one is null), and its origin."""
+        for name, values in self.pending[table].items():
+            values.append(row.get(name))
+        origins = self.origins[table]
+        origins.append(origin)
+        if len(origins) % BATCH_ROWS == 0:
+            self._seal(table)
+
+    def _seal(self, table: str) -> None:
+        """Make the rows of ``table`` not yet in a batch a record batch."""
+        from usc_events.build.arrow import to_batch
+
+        self.batches[table].append(to_batch(table, self.pending[table]))
+        self.pending[table] = _no_rows(table)
+
+    def column(self, table: str, name: str) -> list[Any]:
+        """Column ``name`` of every row of ``table`` added so far, as Python values."""
+        sealed = [v for batch in self.batches[table] for v in batch.column(name).to_pylist()]
+        return sealed + self.pending[table][name]
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table as Arrow, its rows in the order added; the collector gives them up."""
+        from usc_events.build.arrow import to_table
+
+        for table, pending in self.pending.items():
+            if any(pending.values()):
+                self._seal(table)
+        tables = {t: to_table(t, self.batches[t]) for t in TABLE_MODELS}
+        self.batches = {t: [] for t in TABLE_MODELS}
+        return tables
 
     def origin(self, table: str, row: int) -> Origin:
         """Where row number ``row`` of ``table`` came from."""
@@ -58,7 +103,7 @@ class Collector:
         return where if isinstance(where, Origin) else where.origin()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Where an item sits in a file: the file as shown, its lines, the item's path, its record.
 

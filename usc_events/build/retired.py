@@ -154,8 +154,9 @@ def release_ids(folder: Path, data_dir: Path) -> dict[str, set[str]]:
 def check_ids(data_dir: Path, version: str, collector: Collector,
               retired: list[dict[str, Any]]) -> None:
     """Report ids of the previous release that vanished unlisted, and retired ids reused."""
-    built = {t: {str(row[TABLE_MODELS[t].primary_key]): i for i, row in enumerate(rows)}
-             for t, rows in collector.rows.items() if t in KEPT_ID_TABLES}
+    built = {t: {str(key): i for i, key in
+                 enumerate(collector.column(t, TABLE_MODELS[t].primary_key))}
+             for t in KEPT_ID_TABLES}
     listed = {(e["table"], e["id"]): e for e in retired}
     for (table, record_id), entry in listed.items():
         where = built.get(table, {}).get(record_id)
