@@ -75,7 +75,7 @@ def test_a_worker_that_dies_is_replaced_by_reading_here(files: list[tuple[Path, 
 
 
 def test_lines_pickled_are_the_same_when_unpacked(files: list[tuple[Path, str]]) -> None:
-    """A worker's lines travel as one blob; unpacked, pickled again or not, they are the same."""
+    """Lines pickled and unpickled, once or twice, are the same lines."""
     import pickle
 
     path, display = files[0]
@@ -89,3 +89,28 @@ def test_lines_pickled_are_the_same_when_unpacked(files: list[tuple[Path, str]])
         assert copy.get((0, "tags", 1)) == 3 and (0, "nothing") not in copy
     sent.mark((9,), 40, 2)
     assert sent[(9,)] == 40 and sent.columns[(9,)] == 2 and len(sent) == len(lines) + 1
+
+
+def test_a_workers_lines_are_read_again_only_when_asked(files: list[tuple[Path, str]]) -> None:
+    """A worker sends a way to read a file's lines again, not the marks themselves."""
+    import pickle
+
+    path, display = files[0]
+    path.write_text(FILES["a.yaml"] * 100, encoding="utf-8")  # 200 records
+    with YamlReader(files, workers=2, min_bytes=0) as reader:
+        data = reader(path, display)
+    sent = pickle.dumps(data.lines)
+    marks = pickle.dumps(read_yaml(path, display).lines)
+    assert len(sent) * 10 < len(marks)
+    assert str(path).encode() in sent
+    _same(data, read_yaml(path, display))  # asked for: read again, the same lines
+
+
+def test_lines_of_a_file_changed_since_are_not_guessed(files: list[tuple[Path, str]]) -> None:
+    """A file edited after a worker read it gives no lines rather than wrong ones."""
+    path, display = files[0]
+    with YamlReader(files, workers=2, min_bytes=0) as reader:
+        data = reader(path, display)
+    path.write_text("\n\n" + FILES["a.yaml"], encoding="utf-8")
+    assert dict(data.lines) == {} and data.lines.columns == {}
+    assert data.lines.get((0, "id")) is None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 #: Where a value sits in the document: mapping keys and sequence indexes from the root.
@@ -13,24 +12,26 @@ YamlPath = tuple[str | int, ...]
 class Lines(Mapping[YamlPath, int]):
     """The 1-based line of every value; ``columns`` holds its 1-based column.
 
-    The marks serve to locate a violation, so most files' are never read. Pickled, as a
-    worker process sends them, they travel as one blob of bytes, unpacked only when first
-    asked for: a build of many files neither unpacks nor keeps a dict entry per value.
+    The marks serve to locate a violation, so most files' are never read. Lines made
+    with ``load`` hold none until first asked: ``load()`` then gives them. A worker
+    process sends its files' lines that way (see :mod:`usc_events.build.yaml_pool`), so
+    that a build of many files keeps no marks but those of the files a violation names.
     """
 
-    __slots__ = ("_children", "_columns", "_indexed", "_lines", "_packed")
+    __slots__ = ("_children", "_columns", "_indexed", "_lines", "_load")
 
-    def __init__(self) -> None:
+    def __init__(self, load: Callable[[], Lines] | None = None) -> None:
         self._lines: dict[YamlPath, int] = {}
         self._columns: dict[YamlPath, int] = {}
-        self._packed: bytes | None = None
+        self._load = load
         self._children: dict[YamlPath, list[YamlPath]] = {}
         self._indexed = -1
 
     def _marks(self) -> dict[YamlPath, int]:
-        if self._packed is not None:
-            self._lines, self._columns = pickle.loads(self._packed)
-            self._packed = None
+        if self._load is not None:
+            load, self._load = self._load, None
+            loaded = load()
+            self._lines, self._columns = dict(loaded), loaded.columns
         return self._lines
 
     @property
@@ -41,9 +42,7 @@ class Lines(Mapping[YamlPath, int]):
 
     def mark(self, path: YamlPath, line: int, column: int) -> None:
         """Record where the value at ``path`` is."""
-        if self._packed is not None:
-            self._marks()
-        self._lines[path] = line
+        self._marks()[path] = line
         self._columns[path] = column
 
     def __getitem__(self, path: YamlPath) -> int:
@@ -75,14 +74,10 @@ class Lines(Mapping[YamlPath, int]):
             self._indexed = len(marks)
         return self._children.get(path, [])
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        packed = self._packed or pickle.dumps((self._lines, self._columns),
-                                              protocol=pickle.HIGHEST_PROTOCOL)
-        return _packed_lines, (packed,)
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...], Any]:
+        if self._load is not None:
+            return Lines, (self._load,), None
+        return Lines, (), (self._lines, self._columns)
 
-
-def _packed_lines(packed: bytes) -> Lines:
-    """The :class:`Lines` pickled as ``packed``, unpacked when first asked for."""
-    lines = Lines()
-    lines._packed = packed
-    return lines
+    def __setstate__(self, state: tuple[dict[YamlPath, int], dict[YamlPath, int]]) -> None:
+        self._lines, self._columns = state

@@ -15,6 +15,7 @@ caller's main module, which breaks scripts without an ``if __name__ ==
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import struct
@@ -23,11 +24,13 @@ import sys
 from collections import deque
 from collections.abc import Sequence
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from usc_events.build.gc_pause import paused_gc
+from usc_events.build.lines import Lines
 from usc_events.build.yaml_reader import YamlData, read_yaml
 from usc_events.errors import DataInvalid, Violation
 
@@ -39,11 +42,39 @@ _SIZE = struct.Struct("<Q")
 
 
 def _read(path: str, display: str) -> tuple[YamlData | None, list[Violation]]:
-    """``read_yaml``, with the violations of a file that cannot be read as a value."""
+    """``read_yaml``, with the violations of a file that cannot be read as a value.
+
+    The file's lines are sent as a way to read them again (:func:`lines_again`), not as
+    marks: they serve only to locate a violation, and most files have none.
+    """
+    digest = _digest(Path(path))
     try:
-        return read_yaml(Path(path), display), []
+        data = read_yaml(Path(path), display)
     except DataInvalid as error:
         return None, error.violations
+    data.lines = Lines(partial(lines_again, path, display, digest))
+    return data, []
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        return None
+
+
+def lines_again(path: str, display: str, digest: bytes | None) -> Lines:
+    """The lines of a file a worker read, read here when first asked for.
+
+    A file that changed since the worker read it (or no longer reads) gives no lines,
+    so that a violation in it is shown without a line rather than at a wrong one.
+    """
+    if digest is None or _digest(Path(path)) != digest:
+        return Lines()
+    try:
+        return read_yaml(Path(path), display).lines
+    except DataInvalid:
+        return Lines()
 
 
 class _Worker:
@@ -165,4 +196,7 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.stdin.buffer, sys.stdout.buffer)
+    # Served from the module under its own name, so that what is pickled names it so.
+    from usc_events.build import yaml_pool
+
+    yaml_pool._serve(sys.stdin.buffer, sys.stdout.buffer)
