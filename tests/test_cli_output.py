@@ -6,12 +6,14 @@ each output must show are taken from the corpus through the Python API.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import os
 import re
 import subprocess
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 import typer
@@ -20,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 import usc_events
+import usc_events.errors
 from usc_events.cli.panels import PANELS, in_panel_order
 from usc_events.cli.render import dates
 from usc_events.query.corpus import Corpus
@@ -337,3 +340,35 @@ def test_sql_keeps_a_column_of_ids_whole_where_the_width_allows(corpus: Corpus,
     ids = corpus.tables["positions"].column("position_id").to_pylist()
     assert max(map(len, ids)) > 38  # more than half the width: a table of halves folds them
     _check(result.stdout, 80, ids, all_ids)
+
+
+@pytest.mark.parametrize(("raised", "status", "said"), [
+    (lambda: usc_events.errors.DataInvalid([usc_events.errors.Violation(
+        "data/x.yaml", 3, "actors:a", "kind", "not a kind", "enum")]), 1, "1 problem found"),
+    (lambda: usc_events.errors.ExportTargetExists("out.csv exists"), 2, "error: out.csv exists"),
+    (lambda: ValueError("no such column"), 1, "error: no such column"),
+])
+def test_main_turns_expected_errors_into_a_message_and_a_status(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        raised: Any, status: int, said: str) -> None:
+    cli_app = importlib.import_module("usc_events.cli.app")
+
+    def failing() -> None:
+        raise raised()
+
+    monkeypatch.setattr(cli_app, "app", failing)
+    with pytest.raises(SystemExit) as exited:
+        cli_app.main()
+    assert exited.value.code == status
+    assert said in capsys.readouterr().err
+
+
+def test_main_lets_an_unexpected_error_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    cli_app = importlib.import_module("usc_events.cli.app")
+
+    def failing() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli_app, "app", failing)
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli_app.main()

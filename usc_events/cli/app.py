@@ -6,7 +6,6 @@ feature used without its extra (see :mod:`usc_events.extras`), an argument too l
 an output folder usc-events will not replace).
 """
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +18,6 @@ from usc_events.cli.contribute import register as register_contrib_commands
 from usc_events.cli.explore import register as register_query_commands
 from usc_events.cli.panels import EXPLORE, MAINTAIN, in_panel_order, new_app
 from usc_events.cli.releases import register as register_release_commands
-from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
 
 app = new_app(
     name="usc-events",
@@ -117,6 +115,8 @@ def info(
             "tables": {t: manifest["tables"][t]["rows"] for t in usc_events.tables()},
             "documents": shown,
         }
+        import json
+
         out.print_json(json.dumps(payload, default=str))
         return
     counts = Table.grid(padding=(0, 2))
@@ -164,7 +164,19 @@ def main() -> None:
     """Entry point: run the app, turning expected errors into one clear message."""
     try:
         app()
-    except DataInvalid as error:
+    except Exception as error:  # told apart, and any unexpected one raised again, below
+        sys.exit(_explain(error))
+
+
+def _explain(error: Exception) -> int:
+    """Print an expected error's message and give the exit status; raise any other error.
+
+    The error classes are imported here, so that a command that fails on nothing
+    (``--help`` above all) does not import them.
+    """
+    from usc_events.errors import DataInvalid, UsageProblem, UscEventsError
+
+    if isinstance(error, DataInvalid):
         for violation in error.violations:
             err.print(plain(violation), highlight=False, markup=False)
         count = len(error.violations)
@@ -172,11 +184,12 @@ def main() -> None:
             f"{count} problem{'s' if count != 1 else ''} found; nothing was written.",
             highlight=False,
         )
-        sys.exit(1)
-    except UsageProblem as error:  # a missing extra, a path that names nothing
+        return 1
+    if isinstance(error, UsageProblem):  # a missing extra, a path that names nothing
         err.print(f"error: {plain(error)}", highlight=False, markup=False)
-        sys.exit(2)
-    except (UscEventsError, ValueError) as error:
+        return 2
+    if isinstance(error, UscEventsError | ValueError):
         err.print(f"error: {plain(speak_cli(error))}", highlight=False, markup=False)
-        sys.exit(1)
+        return 1
+    raise error
 

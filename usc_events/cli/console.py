@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
-from usc_events.errors import InvalidValue, NotFound
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -81,6 +79,8 @@ OPTION_OF = {"kinds": "--kind", "start": "--from", "end": "--to"}
 def speak_cli(error: Exception) -> str:
     """``error``'s message as the command line says it: its options and commands, not the
     Python API's arguments and methods."""
+    from usc_events.errors import InvalidValue, NotFound
+
     if isinstance(error, NotFound) and error.search:
         return f"{error.reason}; try: usc-events search {shlex.quote(error.search)}"
     if isinstance(error, InvalidValue):

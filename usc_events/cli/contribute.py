@@ -4,7 +4,6 @@ Exit codes: 0 success (valid); 1 the contribution is invalid; 2 usage errors and
 input that cannot be read (a missing path, a file that is no contribution file).
 """
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +30,8 @@ DataOption = Annotated[
 
 def _usage(message: str, fmt: Format = Format.text) -> typer.Exit:
     if fmt is Format.json:
+        import json
+
         out.print_json(json.dumps({"valid": False, "error": message}))
     else:
         err.print(f"error: {message}", markup=False)
@@ -58,6 +59,8 @@ def validate(
     except UsageProblem as problem:
         raise _usage(str(problem), fmt) from None
     if fmt is Format.json:
+        import json
+
         out.print_json(json.dumps(report.as_json(), default=str, ensure_ascii=False))
     else:
         for violation in report.violations:

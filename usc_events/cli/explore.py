@@ -10,7 +10,6 @@ plot kind). When filters leave nothing, the message says what each of them left.
 """
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,7 +17,6 @@ import typer
 
 from usc_events.cli.console import failure, out, usage
 from usc_events.cli.panels import EXPLORE
-from usc_events.extras import require
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,6 +59,8 @@ def _plain(value: Any) -> Any:
 
 
 def _print_json(payload: Any) -> None:
+    import json
+
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_plain))
 
 
@@ -439,6 +439,7 @@ def plot(
 ) -> None:
     """Draw the timeline (intervals as bars) or the who-met-whom network."""
     from usc_events.cli.render import count
+    from usc_events.extras import require
     from usc_events.query import plots
 
     if what not in PLOTS:

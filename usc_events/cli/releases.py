@@ -5,7 +5,6 @@ fetched or verified, an unknown version) end with one line on stderr and exit 1,
 through the app's ``main``; a malformed argument is a usage error (exit 2).
 """
 
-import json
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -168,6 +167,8 @@ def versions(
 
     listing = list_versions(url, cache_dir)
     if as_json:
+        import json
+
         out.print_json(json.dumps({"source": listing.source, "stale": listing.stale,
                                    "latest": listing.latest, "bundled": listing.bundled,
                                    "notes": listing.notes, "versions": listing.versions}))
