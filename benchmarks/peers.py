@@ -110,7 +110,9 @@ def worker_yaml_build(data: str) -> dict[str, Any]:
 
 
 def worker_yaml_floor(data: str) -> dict[str, Any]:
-    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``."""
+    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``,
+    the whole build, and the other parsers' reading of the same files (with how many
+    files' values differ from ``read_yaml``'s)."""
     import yaml
 
     from usc_events.build.yaml_reader import read_yaml
@@ -126,11 +128,22 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
                 pass
             loader.dispose()
 
-    def reader() -> None:
-        for path in files:
-            read_yaml(path, path.name)
+    values: dict[str, list[Any]] = {}
 
-    actions = {"events": events, "read_yaml": reader}
+    def reader() -> None:
+        values["read_yaml"] = [read_yaml(path, path.name).value for path in files]
+
+    def one_process() -> None:
+        from usc_events.build import yaml_pool
+        from usc_events.build.builder import build
+
+        yaml_pool.MIN_BYTES, before = 2**62, yaml_pool.MIN_BYTES  # no workers
+        try:
+            build(Path(data))
+        finally:
+            yaml_pool.MIN_BYTES = before
+
+    actions = {"events": events, "read_yaml": reader, "build, one process": one_process}
     try:
         import ryml  # rapidyaml: a tree in C++, but no line or column per node in Python
 
@@ -138,7 +151,21 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
             for path in files:
                 ryml.parse_in_arena(path.read_bytes())
 
+        def rapid_values() -> None:
+            values["rapidyaml, values"] = [_ryml_values(ryml, path) for path in files]
+
         actions["rapidyaml"] = rapid
+        actions["rapidyaml, values"] = rapid_values
+    except ImportError:
+        pass
+    try:
+        import yaml_rs  # yaml-rust2: values only (YAML 1.2), no line or column per value
+
+        def rust_values() -> None:
+            values["yaml-rs"] = [yaml_rs.loads(path.read_text(encoding="utf-8"))
+                                 for path in files]
+
+        actions["yaml-rs"] = rust_values
     except ImportError:
         pass
     try:
@@ -152,8 +179,61 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
     except ImportError:
         pass
     times = interleaved(actions, 1)
+    expected = values.pop("read_yaml")
     return {**{name: seconds[0] for name, seconds in times.items()},
+            "differ": {name: sum(a != b for a, b in zip(got, expected, strict=True))
+                       for name, got in values.items()},
             "files": len(files), "bytes": sum(f.stat().st_size for f in files)}
+
+
+def _ryml_values(ryml: Any, path: Path) -> Any:
+    """The values of a YAML file read from rapidyaml's tree, node by node, in Python.
+
+    A quoted scalar is a string; a plain one is resolved and built as PyYAML's safe
+    loader does (YAML 1.1: ``yes`` is true, ``2025-01-20`` a date). This is what reading
+    the tree costs through the binding, one call per node and property, before any
+    line, check or located message.
+    """
+    import yaml
+
+    loader = yaml.SafeLoader("")
+    plain: dict[str, Any] = {}
+    buffer = bytearray(path.read_bytes())  # the tree's scalars point into it
+    tree = ryml.parse_in_place(buffer)
+    kind, key, val, first, after = (tree.type, tree.key, tree.val, tree.first_child,
+                                    tree.next_sibling)
+    none, is_map, is_seq, quoted = ryml.NONE, ryml.MAP, ryml.SEQ, ryml.VALQUO
+
+    def scalar(text: str) -> Any:
+        if text not in plain:
+            tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+            plain[text] = loader.construct_object(yaml.ScalarNode(tag, text), deep=True)
+        return plain[text]
+
+    def node(at: int) -> Any:
+        flags = kind(at)
+        if flags & is_map:
+            mapping, child = {}, first(at)
+            while child != none:
+                mapping[str(key(child), "utf-8")] = node(child)
+                child = after(child)
+            return mapping
+        if flags & is_seq:
+            items, child = [], first(at)
+            while child != none:
+                items.append(node(child))
+                child = after(child)
+            return items
+        text = val(at)
+        if text is None:
+            return None
+        value = str(text, "utf-8")
+        return value if flags & quoted else scalar(value)
+
+    root = tree.root_id()
+    if kind(root) & ryml.STREAM == ryml.STREAM:
+        root = first(root)
+    return node(root)
 
 
 # --- target 3: fresh processes -------------------------------------------------------------
@@ -161,8 +241,14 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
 
 def fresh_processes(commands: dict[str, list[str]], repeat: int, cwd: Path) -> dict[str,
                                                                                    list[float]]:
-    """Wall time of fresh processes, interleaved, ``repeat`` times each."""
+    """Wall time of fresh processes, interleaved, ``repeat`` times each.
+
+    The project's modules are compiled to bytecode first, as installing a wheel does:
+    where ``PYTHONDONTWRITEBYTECODE`` is set, each process would otherwise compile them.
+    """
     env = {**os.environ, "PYTHONPATH": str(cwd)}
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(cwd / "usc_events")], check=True,
+                   env={k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"})
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():
@@ -183,14 +269,16 @@ def startup_commands(table_file: Path) -> dict[str, list[str]]:
         "read one table": [PYTHON, "-c", "import pyarrow.parquet as pq; "
                            f"pq.ParquetFile({str(table_file)!r}).read()"],
         "import typer": [PYTHON, "-c", "import typer"],
-        # What the commands cannot avoid, to read the ratios by (not targets):
-        "typer's floor": [PYTHON, "-c", "import typer, typer._adapters, rich.table; "
-                          "import pyarrow.parquet as pq; "
-                          f"pq.ParquetFile({str(table_file)!r}).read()"],
+        # What the commands cannot avoid, to read the ratios by (not targets): what `info`
+        # must import to run a command and print a table, and what `validate` must import
+        # (pandas comes in behind pyarrow's conversions of Python values) and read.
+        "info's floor": [PYTHON, "-c", "import typer, typer._adapters, rich.table, "
+                         "rich.console"],
+        "validate's floor": [PYTHON, "-c", "import typer, typer._adapters, pandas, "
+                             "pyarrow.compute; import pyarrow.parquet as pq; "
+                             f"pq.ParquetFile({str(table_file)!r}).read()"],
         "validate, pandas hidden": [PYTHON, "-c", _RUN_CLI.format(
             before=_NO_PANDAS, args="'validate'")],
-        "help, plain": [PYTHON, "-c", _RUN_CLI.format(
-            before="os.environ['TYPER_USE_RICH'] = '0'", args="'--help'")],
     }
 
 

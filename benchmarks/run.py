@@ -537,19 +537,23 @@ def measure_peers(report: Report, quick: bool) -> None:
         a, b = peers.median(times[name]), peers.median(one)
         report.add(what, f"{a * 1000:,.0f} ms = {a / b:.2f}× a process reading one table",
                    "(no target; no pandas)", None)
-    floor, hidden, plain_help = (peers.median(times[k]) for k in (
-        "typer's floor", "validate, pandas hidden", "help, plain"))
+    one_table = peers.median(one)
+    info_floor, validate_floor, hidden = (peers.median(times[k]) for k in (
+        "info's floor", "validate's floor", "validate, pandas hidden"))
     report.notes.append(
-        f"What the start-up ratios are made of (same run, medians): a process that imports "
-        f"typer, the part of typer that runs a command (`typer._adapters`, which imports "
-        f"pydantic) and `rich.table`, and reads one table, takes {floor * 1000:.0f} ms = "
-        f"{floor / peers.median(one):.2f}× the process reading one table: the floor of "
-        f"`info`. `validate` with pandas hidden from pyarrow takes {hidden * 1000:.0f} ms "
-        f"({peers.median(times['validate']) / hidden:.2f}× faster than with it). `--help` "
-        f"with typer's plain help instead of its rich panels (`TYPER_USE_RICH=0`, which does "
-        f"not import `typer.rich_utils`, `rich.markdown`, `markdown_it`) takes "
-        f"{plain_help * 1000:.0f} ms = {plain_help / peers.median(times['import typer']):.2f}× "
-        "`import typer`.")
+        "What the start-up ratios are made of (same run, medians; the project's modules "
+        "compiled to bytecode first, as installing a wheel does): a process that imports "
+        "typer, the part of typer that runs a command (`typer._adapters`, which imports "
+        f"pydantic), `rich.table` and `rich.console` takes {info_floor * 1000:.0f} ms = "
+        f"{info_floor / one_table:.2f}× the process reading one table: the floor of `info`. "
+        "A process that imports typer, `typer._adapters`, pandas and `pyarrow.compute` and "
+        f"reads one table takes {validate_floor * 1000:.0f} ms = "
+        f"{validate_floor / one_table:.2f}×: the floor of `validate` while pyarrow imports "
+        "pandas behind the calls it needs (the note on pyarrow and pandas). `validate` "
+        f"with pandas hidden from pyarrow takes {hidden * 1000:.0f} ms = "
+        f"{hidden / one_table:.2f}×. `--help` is "
+        "click's plain help in one section per panel, without typer's rich help "
+        "(`typer.rich_utils`, `rich.markdown`, `markdown_it`).")
     imported = peers.pandas_imported(ROOT)
     report.add("Commands that import pandas, of `info`, `show`, `search`, `--help`",
                ", ".join(imported) or "none", "none", not imported)
@@ -607,12 +611,12 @@ def measure_peers(report: Report, quick: bool) -> None:
         met = seconds <= limit * total / records and (memory is None or peak <= memory)
         if memory is not None:
             report.notes.append(
-                f"The build of {total:,} records holds every checked record as a Python dict, "
-                "and every file's line and column of each value (to locate a violation found "
-                "later), until all of them are checked together and become Arrow tables; that, "
-                "not the parse (each YAML worker stays small), is its peak memory. Keeping "
-                "within 3 GiB needs records gathered column by column and lines read again "
-                "only for a file a violation names; neither is done yet.")
+                f"The build of {total:,} records gathers the checked records column by "
+                "column and makes them Arrow record batches of 65,536 rows, so it holds the "
+                "corpus in Arrow's form, not as a Python object per value; a YAML worker sends "
+                "a way to read a file's lines again rather than the marks, so only the files a "
+                "violation names have their lines read. Its peak is the corpus rules' check of "
+                "the Arrow tables.")
         report.add(f"Build from YAML: {total:,} records "
                    f"({'median of 3' if len(runs) > 1 else 'one run'})",
                    f"{seconds:.1f} s, peak {peak / 2**30:.2f} GiB "
@@ -621,25 +625,37 @@ def measure_peers(report: Report, quick: bool) -> None:
 
     floor = run_worker("yaml-floor", str(yaml_corpus(10_000 if quick else 100_000)),
                        timeout=3600)
+    rest = floor["build, one process"] - floor["read_yaml"]
+    differ = floor["differ"]
     report.notes.append(
         f"Where the YAML build's time goes ({floor['files']} files, {_mb(floor['bytes'])}, one "
         f"process): libyaml's event stream alone, no value built, takes "
         f"{floor['events']:.1f} s; `read_yaml` (values, lines, columns, checks) "
-        f"{floor['read_yaml']:.1f} s. The build parses in worker processes, at most two at a "
-        "time on two cores, while it validates each record with pydantic, locates its quote "
-        "and notes its origin; libyaml's events alone, spread over both cores, take about "
-        f"{floor['events'] / 2:.1f} s, and reading them into values with their lines "
-        f"{floor['read_yaml'] / 2:.1f} s of the 5 s target before a record is checked. "
-        "Reading the events instead of composed nodes halved the parse (a test holds the two "
-        "readers to the same values, lines, columns, problems and errors); the EDTF dates, "
-        "read by the edtf package's parser at about 20 ms a date, had made a build of 100k "
-        "records take some forty minutes."
-        + (f" rapidyaml parses the same files in {floor['rapidyaml']:.1f} s, but its Python "
-           "binding gives a line and column only for a syntax error, not for each value, so "
-           "it cannot keep the located messages (each value's file:line:column); nor can any "
-           "reader that does not report where each value is." if "rapidyaml" in floor else "")
-        + (f" pyyaml-rs (yaml-rust behind PyYAML's API) loads them in {floor['pyyaml-rs']:.1f} "
-           "s, values only: it has no events, nodes or marks." if "pyyaml-rs" in floor else ""))
+        f"{floor['read_yaml']:.1f} s; the whole build with its files read in that one process "
+        f"{floor['build, one process']:.1f} s. The build parses in worker processes on the "
+        "two cores, while its own process validates each record with pydantic, reads its "
+        "EDTF date, locates its quote, notes its origin, makes the Arrow tables and checks "
+        f"the corpus rules: that share takes {rest:.1f} s"
+        + (", above the 5 s target on its own" if rest > 5 else " of the 5 s target")
+        + ", and the parse adds to the same two cores (libyaml's events alone, spread over "
+        f"both, about {floor['events'] / 2:.1f} s).")
+    if "rapidyaml" in floor:
+        report.notes.append(
+            f"Other parsers on the same files: rapidyaml builds its tree in "
+            f"{floor['rapidyaml']:.1f} s, but its Python binding gives a line and column only "
+            "for a syntax error, not for each node, and reading the tree into values, one "
+            "binding call per node and property, with plain scalars resolved as PyYAML's safe "
+            f"loader does, takes {floor['rapidyaml, values']:.1f} s ({differ['rapidyaml, values']} "
+            "files' values differ from `read_yaml`'s): no faster than libyaml's events, before "
+            "any line or check."
+            + (f" yaml-rs loads them in {floor['yaml-rs']:.1f} s, values only and no marks; "
+               f"{differ['yaml-rs']} of the {floor['files']} files come out different, because "
+               "it reads YAML 1.2 and turns a quoted date (\"2022-02-11\") into a date, "
+               "where the data files are read as PyYAML reads them (a quoted scalar is a "
+               "string; `yes` is true)." if "yaml-rs" in floor else "")
+            + (f" pyyaml-rs (yaml-rust behind PyYAML's API) loads them in "
+               f"{floor['pyyaml-rs']:.1f} s, values only: it has no events, nodes or marks."
+               if "pyyaml-rs" in floor else ""))
 
     # Target 5: scan against the engine's direct read, whole processes.
     big = 1_000_000 if quick else 10_000_000
@@ -662,8 +678,9 @@ PANDAS_NOTE = [
     "into Arrow buffers and reads zoned timestamps as UTC instants; tables are read with "
     "`ParquetFile`); a test checks `sys.modules` after each command.",
     "`validate` and `build` still import pandas behind two calls they need: "
-    "`pa.Table.from_pylist` (`build.arrow.to_arrow`, the checked records becoming Arrow "
-    "tables) and `pa.array` of a vocabulary's values (`build.rules`, the enum rule). "
+    "`pa.array` of each column's values (`build.arrow.to_batch`, the checked records "
+    "becoming Arrow record batches) and `pa.array` of a vocabulary's values (`build.rules`, "
+    "the enum rule). "
     "`scan(backend='arrow')` returns a `pyarrow.dataset.Dataset`, whose import imports "
     "pandas; the direct read it is compared with imports the same module.",
 ]
@@ -703,8 +720,8 @@ def write(report: Report, out: Path, seconds: float, quick: bool) -> None:
         "## Notes",
         "",
         "- The peers are installed with the `bench` extra (`pip install -e .[bench]`: "
-        "polars, pandera-polars, rapidyaml); frictionless, Dask and Spark with `test`, `dask` "
-        "and `spark`.",
+        "polars, pandera-polars, rapidyaml, yaml-rs); frictionless, Dask and Spark with "
+        "`test`, `dask` and `spark`.",
         "- The corpora are synthetic (`benchmarks/generate.py`): per N statements, N/50 actors, "
         "N/20 meetings with two participants each, 40 topics, one evidence quote per record and "
         "documents of 200 sentences; they pass every rule.",
