@@ -47,8 +47,8 @@ def test_rows_gathered_in_many_batches_give_the_same_files(
     made: list[str] = []
     to_batch = arrow.to_batch
     monkeypatch.setattr(collect, "BATCH_ROWS", 2)
-    monkeypatch.setattr(arrow, "to_batch", lambda table, columns: (
-        made.append(table), to_batch(table, columns))[1])
+    monkeypatch.setattr(arrow, "to_batch", lambda table, rows: (
+        made.append(table), to_batch(table, rows))[1])
     write(build(corpus_root / "data"), batched)
     assert len(made) > len(set(made)) > 1  # some tables came in several batches
     assert _snapshot(batched) == _snapshot(whole)

@@ -1,4 +1,4 @@
-"""Rows → Arrow: record batches of each table's columns, with the schema's types."""
+"""Rows → Arrow: record batches of each table's rows, with the schema's types."""
 
 from __future__ import annotations
 
@@ -11,13 +11,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def to_batch(table: str, columns: Mapping[str, list[Any]]) -> pa.RecordBatch:
-    """A record batch of ``table`` from the values of each of its columns."""
+def to_batch(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.RecordBatch:
+    """A record batch of ``table`` from its rows (a column a row lacks is null)."""
     import pyarrow as pa
 
-    schema = arrow_schema(table)
-    return pa.record_batch([pa.array(columns[f.name], type=f.type) for f in schema],
-                           schema=schema)
+    return pa.RecordBatch.from_pylist(list(rows), schema=arrow_schema(table))
 
 
 def to_table(table: str, batches: Sequence[pa.RecordBatch]) -> pa.Table:

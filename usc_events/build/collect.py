@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from usc_events.build.lines import Lines, YamlPath
 from usc_events.errors import Violation
-from usc_events.schema.columns import columns as stored_columns
 from usc_events.schema.models import TABLE_MODELS
 
 if TYPE_CHECKING:
@@ -30,23 +29,18 @@ class Origin:
     within: str = ""
 
 
-#: Rows of a table gathered as Python values before they become one Arrow record batch:
-#: a large corpus is held in Arrow's compact form, not as a Python object per value.
+#: Rows of a table gathered as Python dicts before they become one Arrow record batch:
+#: a large corpus is held in Arrow's compact form, not as a dict per row.
 BATCH_ROWS = 65_536
-
-
-def _no_rows(table: str) -> dict[str, list[Any]]:
-    return {c.name: [] for c in stored_columns(table)}
 
 
 @dataclass
 class Collector:
     """Rows per table, the origin of each row, and the violations met on the way."""
 
-    #: The rows of each table not yet in a batch, column by column: ``pending[table][name]``
-    #: holds column ``name`` of each such row, in the order added.
-    pending: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {t: _no_rows(t) for t in TABLE_MODELS})
+    #: The rows of each table not yet in a batch, in the order added.
+    pending: dict[str, list[Mapping[str, Any]]] = field(
+        default_factory=lambda: {t: [] for t in TABLE_MODELS})
     #: The rows of each table already made Arrow record batches, ``BATCH_ROWS`` at a time.
     batches: dict[str, list[pa.RecordBatch]] = field(
         default_factory=lambda: {t: [] for t in TABLE_MODELS})
@@ -66,12 +60,11 @@ class Collector:
     unread: set[str] = field(default_factory=set)
 
     def add(self, table: str, row: Mapping[str, Any], origin: Origin | Site) -> None:
-        """Add ``row`` to ``table``: its stored columns (a missing one is null), and its origin."""
-        for name, values in self.pending[table].items():
-            values.append(row.get(name))
-        origins = self.origins[table]
-        origins.append(origin)
-        if len(origins) % BATCH_ROWS == 0:
+        """Add ``row`` to ``table`` (a column it lacks is null), and where it came from."""
+        pending = self.pending[table]
+        pending.append(row)
+        self.origins[table].append(origin)
+        if len(pending) == BATCH_ROWS:
             self._seal(table)
 
     def _seal(self, table: str) -> None:
@@ -79,19 +72,19 @@ class Collector:
         from usc_events.build.arrow import to_batch
 
         self.batches[table].append(to_batch(table, self.pending[table]))
-        self.pending[table] = _no_rows(table)
+        self.pending[table] = []
 
     def column(self, table: str, name: str) -> list[Any]:
         """Column ``name`` of every row of ``table`` added so far, as Python values."""
         sealed = [v for batch in self.batches[table] for v in batch.column(name).to_pylist()]
-        return sealed + self.pending[table][name]
+        return sealed + [row.get(name) for row in self.pending[table]]
 
     def tables(self) -> dict[str, pa.Table]:
         """Every table as Arrow, its rows in the order added; the collector gives them up."""
         from usc_events.build.arrow import to_table
 
         for table, pending in self.pending.items():
-            if any(pending.values()):
+            if pending:
                 self._seal(table)
         tables = {t: to_table(t, self.batches[t]) for t in TABLE_MODELS}
         self.batches = {t: [] for t in TABLE_MODELS}
