@@ -315,3 +315,24 @@ def test_missing_keys_are_the_same_in_duckdb_and_arrow() -> None:
         assert column_kernels.missing(values, keys) == arrow == [3, 7]
     finally:
         column_kernels.LARGE = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "dé", ""])),
+                       max_size=10),
+       size=st.integers(1, 4), one_array=st.booleans())
+def test_repeats_are_found_in_chunks_joined_or_not(
+        values: list[str | None], size: int, one_array: bool) -> None:
+    """Whether a value is given twice, nulls aside, whether the chunks are joined or not."""
+    from usc_events.build import column_kernels
+
+    chunked = pa.chunked_array([values[i:i + size] for i in range(0, len(values), size)],
+                               pa.string())
+    given_values = [v for v in values if v is not None]
+    saved = column_kernels._ONE_ARRAY
+    column_kernels._ONE_ARRAY = saved if one_array else 0
+    try:
+        found = column_kernels.has_repeats(chunked)
+    finally:
+        column_kernels._ONE_ARRAY = saved
+    assert found == (len(set(given_values)) < len(given_values))

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: From this many keys and values on, :func:`missing` asks DuckDB.
 LARGE = 100_000
+#: The most bytes a column's chunks are joined into one array for: below 32-bit offsets.
+_ONE_ARRAY = 2**31 - 1
 #: The bytes of the control characters that free text may hold: tab and line feed.
 _ALLOWED_CONTROLS = (9, 10)
 
@@ -53,13 +55,18 @@ def has_repeats(values: pa.ChunkedArray) -> bool:
 
     Sorting costs less than hashing here, in Arrow and in DuckDB alike: the values of a
     primary key are all distinct, one hopes, and a hash table of millions of them
-    touches memory all over.
+    touches memory all over. The chunks are joined first where their bytes fit one
+    array: Arrow sorts one array in about half the time it sorts the same values in
+    many chunks, which it merges.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     valid = len(values) - values.null_count
     if valid < 2:
         return False
+    if values.num_chunks > 1 and values.nbytes < _ONE_ARRAY:
+        values = pa.chunked_array([values.combine_chunks()])
     ordered = values.take(pc.array_sort_indices(values, null_placement="at_end"))[:valid]
     return bool(pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py())
 
