@@ -48,17 +48,6 @@ QUERY_YEAR = 2015
 # --- measuring inside a worker process -----------------------------------------------------
 
 
-def _status(key: str) -> int:
-    """A field of /proc/self/status, in bytes (0 where there is no /proc)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def _reset_peak() -> bool:
     """Reset the process's peak resident size (Linux); False where that is not possible."""
     try:
@@ -71,12 +60,12 @@ def _reset_peak() -> bool:
 def _measure(action: Callable[[], Any]) -> tuple[float, int, Any]:
     """Seconds, peak extra resident bytes, and the result of ``action()``."""
     gc.collect()
-    base = _status("VmRSS")
+    base = peers.status("VmRSS")
     _reset_peak()
     start = time.perf_counter()
     result = action()
     seconds = time.perf_counter() - start
-    return seconds, max(0, _status("VmHWM") - base), result
+    return seconds, max(0, peers.status("VmHWM") - base), result
 
 
 def _tables(folder: Path, names: list[str]) -> dict[str, Any]:
@@ -172,11 +161,11 @@ def worker_scan(root: str, backend: str) -> dict[str, Any]:
         import duckdb  # noqa: F401
     else:
         import pyarrow.dataset  # noqa: F401
-    base = _status("VmRSS")
+    base = peers.status("VmRSS")
     start = time.perf_counter()
     rows = query()
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows": rows, "peak_total": _status("VmHWM"),
+    return {"seconds": seconds, "rows": rows, "peak_total": peers.status("VmHWM"),
             "rss_before": base}
 
 
@@ -195,7 +184,7 @@ def worker_dask(root: str) -> dict[str, Any]:
                   & (frame["date_earliest"] <= dt.date(QUERY_YEAR, 12, 31))]
     rows = len(frame.compute())
     return {"seconds": time.perf_counter() - start, "rows": rows,
-            "peak_total": _status("VmHWM"), "version": metadata.version("dask")}
+            "peak_total": peers.status("VmHWM"), "version": metadata.version("dask")}
 
 
 def worker_spark(root: str) -> dict[str, Any]:
