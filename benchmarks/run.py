@@ -600,9 +600,9 @@ def measure_peers(report: Report, quick: bool) -> None:
         met = seconds <= limit * total / records and (memory is None or peak <= memory)
         if memory is not None:
             report.notes.append(
-                f"The build of {total:,} records gathers the checked records column by "
-                "column and makes them Arrow record batches of 65,536 rows, so it holds the "
-                "corpus in Arrow's form, not as a Python object per value; a YAML worker sends "
+                f"The build of {total:,} records makes the checked records Arrow record "
+                "batches 65,536 rows at a time, so it holds the corpus in Arrow's form, not as "
+                "a Python dict per record; a YAML worker sends "
                 "a way to read a file's lines again rather than the marks, so only the files a "
                 "violation names have their lines read. Its peak is the corpus rules' check of "
                 "the Arrow tables.")
@@ -635,8 +635,8 @@ def measure_peers(report: Report, quick: bool) -> None:
             "for a syntax error, not for each node, and reading the tree into values, one "
             "binding call per node and property, with plain scalars resolved as PyYAML's safe "
             f"loader does, takes {floor['rapidyaml, values']:.1f} s ({differ['rapidyaml, values']} "
-            "files' values differ from `read_yaml`'s): no faster than libyaml's events, before "
-            "any line or check."
+            "files' values differ from `read_yaml`'s): slower than libyaml's events and about "
+            "the time of `read_yaml`, which also keeps each value's line and checks it."
             + (f" yaml-rs loads them in {floor['yaml-rs']:.1f} s, values only and no marks; "
                f"{differ['yaml-rs']} of the {floor['files']} files come out different, because "
                "it reads YAML 1.2 and turns a quoted date (\"2022-02-11\") into a date, "
