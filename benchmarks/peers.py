@@ -171,7 +171,7 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
     except ImportError:
         pass
     try:
-        import yaml_rs  # yaml-rust2: values only (YAML 1.2), no line or column per value
+        import yaml_rs  # a parser in Rust: values only (YAML 1.2), no line or column per value
 
         def rust_values() -> None:
             values["yaml-rs"] = [yaml_rs.loads(path.read_text(encoding="utf-8"))
