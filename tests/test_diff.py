@@ -214,6 +214,10 @@ def test_a_lookup_of_a_retired_id_says_what_replaced_it(released: Path) -> None:
         corpus.record("energy")
     with pytest.raises(NotFound, match="replaced by topics:power"):
         corpus.record("energy", "topics")
+    with pytest.raises(NotFound, match=r"^no topic has the id 'energy': topics:energy was "
+                       r"retired in data version 0\.2\.0, replaced by topics:power"):
+        corpus.resolve_topic("energy")
+    assert corpus.resolve_topic("power") == "power"
 
 
 def _cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

@@ -130,7 +130,7 @@ class _Naming:
 
 _TOPICS = _Naming("topics", ("label", "topic_id"), ("topic_id", "label"), "a topic",
                   "no topic matches {!r}", "{label} ({topic_id})", listed=True,
-                  list_all=True)
+                  retired="no topic has the id {!r}", list_all=True)
 _MEETINGS = _Naming("meetings", ("meeting_id", "title"), ("title",),
                     "a meeting's id or title", "no meeting has the id or title {!r}",
                     "{meeting_id}", listed=False, retired="no meeting has the id {!r}")
