@@ -11,11 +11,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def to_batch(table: str, rows: Sequence[Mapping[str, Any]]) -> pa.RecordBatch:
+def to_batch(table: str, rows: list[Mapping[str, Any]]) -> pa.RecordBatch:
     """A record batch of ``table`` from its rows (a column a row lacks is null)."""
     import pyarrow as pa
 
-    return pa.RecordBatch.from_pylist(list(rows), schema=arrow_schema(table))
+    return pa.RecordBatch.from_pylist(rows, schema=arrow_schema(table))
 
 
 def to_table(table: str, batches: Sequence[pa.RecordBatch]) -> pa.Table:

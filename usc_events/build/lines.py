@@ -31,7 +31,7 @@ class Lines(Mapping[YamlPath, int]):
         if self._load is not None:
             load, self._load = self._load, None
             loaded = load()
-            self._lines, self._columns = dict(loaded), loaded.columns
+            self._lines, self._columns = loaded._marks(), loaded._columns
         return self._lines
 
     @property
