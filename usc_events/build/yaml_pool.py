@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from usc_events.build.gc_pause import paused_gc
 from usc_events.build.lines import Lines
-from usc_events.build.yaml_reader import YamlData, read_yaml
+from usc_events.build.yaml_reader import YamlData, parse_yaml, read_text, read_yaml
 from usc_events.errors import DataInvalid, Violation
 
 #: Below this many bytes of YAML in all, starting workers costs more than it saves.
@@ -47,32 +47,28 @@ def _read(path: str, display: str) -> tuple[YamlData | None, list[Violation]]:
     The file's lines are sent as a way to read them again (:func:`lines_again`), not as
     marks: they serve only to locate a violation, and most files have none.
     """
-    digest = _digest(Path(path))
     try:
-        data = read_yaml(Path(path), display)
+        text = read_text(Path(path), display)
+        data = parse_yaml(text, display)
     except DataInvalid as error:
         return None, error.violations
-    data.lines = Lines(partial(lines_again, path, display, digest))
+    data.lines = Lines(partial(lines_again, path, display, _digest(text)))
     return data, []
 
 
-def _digest(path: Path) -> bytes | None:
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-    except OSError:
-        return None
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def lines_again(path: str, display: str, digest: bytes | None) -> Lines:
+def lines_again(path: str, display: str, digest: bytes) -> Lines:
     """The lines of a file a worker read, read here when first asked for.
 
     A file that changed since the worker read it (or no longer reads) gives no lines,
     so that a violation in it is shown without a line rather than at a wrong one.
     """
-    if digest is None or _digest(Path(path)) != digest:
-        return Lines()
     try:
-        return read_yaml(Path(path), display).lines
+        text = read_text(Path(path), display)
+        return parse_yaml(text, display).lines if _digest(text) == digest else Lines()
     except DataInvalid:
         return Lines()
 

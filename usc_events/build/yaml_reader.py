@@ -144,7 +144,11 @@ def read_yaml(path: Path, display: str) -> YamlData:
         When the file as a whole cannot be read: too large, not UTF-8, empty, or
         not YAML. A file of comments only holds no records: its value is an empty list.
     """
-    text = read_text(path, display)
+    return parse_yaml(read_text(path, display), display)
+
+
+def parse_yaml(text: str, display: str) -> YamlData:
+    """:func:`read_yaml` of a file's text, already read; ``display`` names the file."""
     if not text.lstrip("\ufeff").strip():
         raise DataInvalid([Violation(display, None, None, None, "file is empty", "empty-file")])
     loader = _Loader(text)
