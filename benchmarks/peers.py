@@ -146,14 +146,14 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
         values["read_yaml"] = [read_yaml(path, path.name).value for path in files]
 
     def one_process() -> None:
-        from usc_events.build import yaml_pool
+        from usc_events.build import worker_pool
         from usc_events.build.builder import build
 
-        yaml_pool.MIN_BYTES, before = 2**62, yaml_pool.MIN_BYTES  # no workers
+        worker_pool.MIN_BYTES, before = 2**62, worker_pool.MIN_BYTES  # no workers
         try:
             build(Path(data))
         finally:
-            yaml_pool.MIN_BYTES = before
+            worker_pool.MIN_BYTES = before
 
     actions = {"events": events, "read_yaml": reader, "build, one process": one_process}
     try:

@@ -13,18 +13,18 @@ from typing import Any
 import yaml
 
 from usc_events.build.lines import YamlPath
-from usc_events.build.yaml_reader import (
-    _MAP_TAG,
-    _SCALAR_ERRORS,
-    _SCALAR_TAGS,
-    _SEQ_TAG,
-    _STR_TAG,
+from usc_events.build.yaml_loader import (
+    MAP_TAG,
     MAX_DEPTH,
+    SCALAR_ERRORS,
+    SCALAR_TAGS,
+    SEQ_TAG,
+    STR_TAG,
+    Loader,
     Problem,
     YamlData,
-    _Loader,
-    read_text,
 )
+from usc_events.build.yaml_reader import read_text
 from usc_events.errors import DataInvalid, Violation
 
 
@@ -40,7 +40,7 @@ def read_yaml_nodes(path: Path, display: str) -> YamlData:
     text = read_text(path, display)
     if not text.lstrip("\ufeff").strip():
         raise DataInvalid([Violation(display, None, None, None, "file is empty", "empty-file")])
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         try:
             node = loader.get_single_node()
@@ -101,24 +101,24 @@ class _NodeReader:
             message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
             self.fail(node, message, "yaml-depth", path)
             return None
-        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+        if isinstance(node, yaml.SequenceNode) and node.tag == SEQ_TAG:
             return [self.read(child, (*path, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+        if isinstance(node, yaml.MappingNode) and node.tag == MAP_TAG:
             return self._mapping(node, path)
         self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path)
         return None
 
     def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
-        if node.tag not in _SCALAR_TAGS:
+        if node.tag not in SCALAR_TAGS:
             self.fail(
                 node, f"YAML tag {node.tag!r} is not allowed; write plain data", "yaml-tag", path
             )
             return None
-        if node.tag == _STR_TAG:  # what the constructor would return, without its overhead
+        if node.tag == STR_TAG:  # what the constructor would return, without its overhead
             return node.value
         try:
             return self.loader.construct_object(node, deep=True)
-        except _SCALAR_ERRORS as error:
+        except SCALAR_ERRORS as error:
             kind = node.tag.rpartition(":")[2]
             reason = str(error) if isinstance(error, ValueError | yaml.YAMLError) else \
                 f"not a valid {kind}"
@@ -151,7 +151,7 @@ class _NodeReader:
                 continue
             if (
                 type(value_node) is yaml.ScalarNode
-                and value_node.tag == _STR_TAG
+                and value_node.tag == STR_TAG
                 and id(value_node) not in self.seen
             ):  # the common case, as read() would do it
                 self.seen.add(id(value_node))

@@ -68,7 +68,7 @@ def test_a_generated_yaml_corpus_builds(tmp_path: Path, monkeypatch: pytest.Monk
     records = generate.write_yaml(tables, tmp_path / "data")
     built = build(tmp_path / "data").tables
     # Large corpora are parsed by worker processes; here too, when the threshold is lowered.
-    monkeypatch.setattr("usc_events.build.yaml_pool.MIN_BYTES", 0)
+    monkeypatch.setattr("usc_events.build.worker_pool.MIN_BYTES", 0)
     in_workers = build(tmp_path / "data").tables
     assert all(in_workers[t].equals(built[t], check_metadata=True) for t in built)
     assert records == sum(tables[t].num_rows for t in generate.sizes(300))

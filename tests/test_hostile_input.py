@@ -15,7 +15,8 @@ from conftest import FILES, write_corpus
 from usc_events.build.builder import build
 from usc_events.build.collect import Collector
 from usc_events.build.records import parse
-from usc_events.build.yaml_reader import MAX_DEPTH, read_yaml
+from usc_events.build.yaml_loader import MAX_DEPTH
+from usc_events.build.yaml_reader import read_yaml
 from usc_events.errors import DataInvalid
 
 TOPICS = "records/topics/test.yaml"

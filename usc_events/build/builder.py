@@ -17,7 +17,9 @@ The stages, one module each:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +28,11 @@ from usc_events.build.collect import Collector, Origin
 from usc_events.build.findings import already_reported, locate_finding
 from usc_events.build.gc_pause import paused_gc
 from usc_events.build.layout import display_path, record_files, unknown_folders
-from usc_events.build.records import read_record_file
+from usc_events.build.records import Documents, read_records
 from usc_events.build.retired import check_ids, read_retired, shipped
 from usc_events.build.rules import check_corpus
 from usc_events.build.sources import read_sources, read_version
-from usc_events.build.yaml_pool import YamlReader
+from usc_events.build.worker_pool import WorkerPool
 from usc_events.errors import DataInvalid, Violation
 from usc_events.schema.columns import model
 
@@ -111,12 +113,18 @@ def build_onto(
 
 
 def _read_records(data_dir: Path | None, extra: list[Path], collector: Collector) -> None:
-    """Read every records file, the YAML ones parsed ahead in a pool of processes."""
+    """Read every records file, a few files ahead in a pool of worker processes."""
     collector.violations += unknown_folders(data_dir)
-    files = [(t, path, display_path(path, data_dir)) for t, path in record_files(data_dir, extra)]
-    with YamlReader([(p, shown) for _, p, shown in files if p.suffix != ".csv"]) as reader:
-        for table, path, shown in files:
-            read_record_file(table, path, shown, collector, reader)
+    calls = [(t, str(path), display_path(path, data_dir))
+             for t, path in record_files(data_dir, extra)]
+    size = 0
+    for _, path, _ in calls:
+        with suppress(OSError):  # reading the file reports it
+            size += Path(path).stat().st_size
+    job = partial(read_records, Documents.of(collector))
+    with WorkerPool(job, calls, size) as pool:
+        for call in calls:
+            collector.merge(pool(*call))
 
 
 def _check(collector: Collector, version: str,

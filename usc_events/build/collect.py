@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,8 +47,8 @@ class Collector:
         default_factory=lambda: {t: [] for t in TABLE_MODELS})
     #: Where each row came from: its :class:`Origin`, or the :class:`Site` that gives it when
     #: asked (:meth:`origin`), so that the many rows no violation names cost nothing.
-    origins: dict[str, list[Origin | Site]] = field(
-        default_factory=lambda: {t: [] for t in TABLE_MODELS})
+    origins: dict[str, Origins] = field(
+        default_factory=lambda: {t: Origins() for t in TABLE_MODELS})
     violations: list[Violation] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     #: Documents whose text could not be read (already reported): quotes in them are not checked.
@@ -94,6 +95,102 @@ class Collector:
         """Where row number ``row`` of ``table`` came from."""
         where = self.origins[table][row]
         return where if isinstance(where, Origin) else where.origin()
+
+    def given_up(self) -> FileRows:
+        """What was gathered, rows as Arrow record batches, to be merged into another collector.
+
+        The document texts stay: the other collector has them already.
+        """
+        for table, pending in self.pending.items():
+            if pending:
+                self._seal(table)
+        gathered = FileRows(
+            {t: batches for t, batches in self.batches.items() if batches},
+            {t: self.origins[t] for t, batches in self.batches.items() if batches},
+            self.violations, self.rejected, self.incomplete, self.unread,
+        )
+        self.batches = {t: [] for t in TABLE_MODELS}
+        self.origins = {t: Origins() for t in TABLE_MODELS}
+        return gathered
+
+    def merge(self, rows: FileRows) -> None:
+        """Add what another collector gathered (:meth:`given_up`), after the rows added so far."""
+        for table, batches in rows.batches.items():
+            if self.pending[table]:
+                self._seal(table)
+            self.batches[table] += batches
+            self.origins[table].extend(rows.origins[table])
+        self.violations += rows.violations
+        self.rejected += rows.rejected
+        self.incomplete |= rows.incomplete
+        self.unread |= rows.unread
+
+
+@dataclass
+class FileRows:
+    """What a collector gathered from some files: a worker's reply (see :meth:`Collector.merge`).
+
+    Pickled, its rows are Arrow buffers and its origins two lists per file, so that it
+    travels between processes at little cost.
+    """
+
+    batches: dict[str, list[pa.RecordBatch]]
+    origins: dict[str, Origins]
+    violations: list[Violation]
+    rejected: list[tuple[str, dict[str, Any]]]
+    incomplete: set[str]
+    unread: set[str]
+
+
+class Origins:
+    """Where each row of one table came from, in the order of the rows.
+
+    The sites of rows read one after another from one file share its name and its lines,
+    so they are kept as one run of each row's path and record (:class:`_FileSites`): no
+    object is kept per row, and a worker's rows travel as two lists per file.
+    """
+
+    __slots__ = ("_runs", "_size", "_starts")
+
+    def __init__(self) -> None:
+        self._runs: list[_FileSites | list[Origin]] = []
+        self._starts: list[int] = []
+        self._size = 0
+
+    def append(self, origin: Origin | Site) -> None:
+        last = self._runs[-1] if self._runs else None
+        if isinstance(origin, Site):
+            if not (isinstance(last, _FileSites) and last.lines is origin.lines
+                    and last.display == origin.display):
+                last = _FileSites(origin.display, origin.lines, [], [])
+                self._start(last)
+            last.paths.append(origin.path)
+            last.labels.append(origin.label)
+        else:
+            if not isinstance(last, list):
+                last = []
+                self._start(last)
+            last.append(origin)
+        self._size += 1
+
+    def _start(self, run: _FileSites | list[Origin]) -> None:
+        self._starts.append(self._size)
+        self._runs.append(run)
+
+    def extend(self, other: Origins) -> None:
+        """Add the origins of ``other``'s rows after these."""
+        for run in other._runs:
+            self._start(run)
+            self._size += len(run)
+
+    def __getitem__(self, row: int) -> Origin | Site:
+        if not 0 <= row < self._size:
+            raise IndexError(row)
+        at = bisect_right(self._starts, row) - 1
+        return self._runs[at][row - self._starts[at]]
+
+    def __len__(self) -> int:
+        return self._size
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +272,19 @@ class _Fields(Mapping[str, int]):
 
     def __repr__(self) -> str:
         return repr(dict(self))
+
+
+@dataclass(slots=True)
+class _FileSites:
+    """The sites of consecutive rows of one file: each row's path in the file and record."""
+
+    display: str
+    lines: Lines
+    paths: list[YamlPath]
+    labels: list[str]
+
+    def __getitem__(self, row: int) -> Site:
+        return Site(self.display, self.lines, self.paths[row], self.labels[row])
+
+    def __len__(self) -> int:
+        return len(self.paths)

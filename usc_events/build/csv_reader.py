@@ -10,7 +10,7 @@ naming the contributed fields, then one record per row.
   evidence in ``evidence.1.…``, and so on. A group whose cells are all empty is
   left out.
 
-The result is a :class:`~usc_events.build.yaml_reader.YamlData` like the YAML reader's (a
+The result is a :class:`~usc_events.build.yaml_loader.YamlData` like the YAML reader's (a
 list of mappings, the line and column of every value, the rows that could not
 be read), so the build treats both formats alike.
 """
@@ -24,7 +24,8 @@ from typing import Any
 
 from usc_events.build.finding import closest
 from usc_events.build.lines import Lines, YamlPath
-from usc_events.build.yaml_reader import Problem, YamlData, read_text
+from usc_events.build.yaml_loader import Problem, YamlData
+from usc_events.build.yaml_reader import read_text
 from usc_events.errors import DataInvalid, Violation
 from usc_events.schema.columns import columns, contribution_model, evidence_item_model, model
 

@@ -13,26 +13,34 @@ class Lines(Mapping[YamlPath, int]):
     """The 1-based line of every value; ``columns`` holds its 1-based column.
 
     The marks serve to locate a violation, so most files' are never read. Lines made
-    with ``load`` hold none until first asked: ``load()`` then gives them. A worker
-    process sends its files' lines that way (see :mod:`usc_events.build.yaml_pool`), so
-    that a build of many files keeps no marks but those of the files a violation names.
+    with ``load`` hold none until first asked: ``load()`` then gives them. Lines that
+    know how to be read again (:meth:`read_again_by`) are pickled as that way alone, so a
+    worker process sends its files' lines without their marks (see
+    :mod:`usc_events.build.worker_pool`), and a build of many files keeps no marks but
+    those of the files a violation names.
     """
 
-    __slots__ = ("_children", "_columns", "_indexed", "_lines", "_load")
+    __slots__ = ("_children", "_columns", "_indexed", "_lines", "_load", "_loaded")
 
     def __init__(self, load: Callable[[], Lines] | None = None) -> None:
         self._lines: dict[YamlPath, int] = {}
         self._columns: dict[YamlPath, int] = {}
         self._load = load
+        self._loaded = load is None
         self._children: dict[YamlPath, list[YamlPath]] = {}
         self._indexed = -1
 
     def _marks(self) -> dict[YamlPath, int]:
-        if self._load is not None:
-            load, self._load = self._load, None
-            loaded = load()
+        if not self._loaded:
+            self._loaded = True
+            loaded = self._load() if self._load is not None else Lines()
             self._lines, self._columns = loaded._marks(), loaded._columns
         return self._lines
+
+    def read_again_by(self, load: Callable[[], Lines]) -> Lines:
+        """These lines, pickled from now on as ``load``: a way to read the same marks again."""
+        self._load = load
+        return self
 
     @property
     def columns(self) -> dict[YamlPath, int]:
@@ -75,7 +83,7 @@ class Lines(Mapping[YamlPath, int]):
         return self._children.get(path, [])
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...], Any]:
-        if self._load is not None:
+        if self._load is not None:  # the marks, loaded or not, are read again where needed
             return Lines, (self._load,), None
         return Lines, (), (self._lines, self._columns)
 

@@ -8,7 +8,7 @@ is located in its document by :mod:`usc_events.build.quotes`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +16,47 @@ from pydantic import BaseModel, ValidationError
 
 from usc_events.build import ids
 from usc_events.build.citations import add_citations
-from usc_events.build.collect import Collector, Site, dotted
+from usc_events.build.collect import Collector, FileRows, Site, dotted
 from usc_events.build.csv_reader import read_csv
 from usc_events.build.dates import derive_dates, old_date_keys
 from usc_events.build.finding import closest
 from usc_events.build.hints import for_validation_error
 from usc_events.build.lines import Lines, YamlPath
 from usc_events.build.quotes import locate
-from usc_events.build.yaml_reader import Problem, YamlData, read_yaml
+from usc_events.build.yaml_loader import Problem, YamlData
+from usc_events.build.yaml_reader import read_yaml
 from usc_events.errors import DataInvalid, QuoteNotLocated, Violation
 from usc_events.schema.columns import columns, contribution_model, model
+
+
+@dataclass(frozen=True)
+class Documents:
+    """What reading a records file needs from the sources read before it."""
+
+    #: The text of each document read.
+    texts: dict[str, str]
+    #: Documents whose text could not be read (already reported).
+    unreadable: frozenset[str]
+    #: Whether some documents could not be read at all, so that their ids are unknown.
+    unread: bool
+
+    @classmethod
+    def of(cls, collector: Collector) -> Documents:
+        """The documents ``collector`` has read."""
+        return cls(dict(collector.texts), frozenset(collector.unreadable),
+                   "documents" in collector.unread)
+
+
+def read_records(documents: Documents, table: str, path: str, display: str) -> FileRows:
+    """What one records file gives (:func:`read_record_file`), apart from any other file's.
+
+    The job a worker process runs (:mod:`usc_events.build.worker_pool`); the build merges
+    its rows into its own collector, in the order of the files.
+    """
+    collector = Collector(texts=documents.texts, unreadable=set(documents.unreadable),
+                          unread={"documents"} if documents.unread else set())
+    read_record_file(table, Path(path), display, collector)
+    return collector.given_up()
 
 
 def read_record_file(
@@ -33,12 +64,11 @@ def read_record_file(
     path: Path,
     display: str,
     collector: Collector,
-    reader: Callable[[Path, str], YamlData] = read_yaml,
 ) -> None:
     """Read one records file into the collector: its rows, their evidence and origins."""
     key = model(table).primary_key
     stored = {c.name for c in columns(table)}
-    for item, lines, prefix in parse(path, display, table, collector, reader) or []:
+    for item, lines, prefix in parse(path, display, table, collector) or []:
         record = item.model_dump()
         evidence = record.pop("evidence", [])
         cited = record.pop("citations", [])
@@ -119,7 +149,6 @@ def parse(
     display: str,
     table: str,
     collector: Collector,
-    reader: Callable[[Path, str], YamlData] = read_yaml,
 ) -> list[tuple[BaseModel, Lines, YamlPath]] | None:
     """Validate a YAML (or CSV) file against the contribution model of ``table``.
 
@@ -129,7 +158,7 @@ def parse(
     """
     try:
         parsed_file: YamlData = (
-            read_csv(path, display, table) if path.suffix == ".csv" else reader(path, display)
+            read_csv(path, display, table) if path.suffix == ".csv" else read_yaml(path, display)
         )
     except DataInvalid as error:
         collector.violations.extend(error.violations)

@@ -8,56 +8,36 @@ bombs), merge keys and duplicate keys in one mapping are each reported as a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from usc_events.build.lines import Lines, YamlPath
+from usc_events.build.yaml_loader import (
+    MAP_TAG,
+    MAX_DEPTH,
+    NULL_TAG,
+    SCALAR_ERRORS,
+    SCALAR_TAGS,
+    SEQ_TAG,
+    STR_TAG,
+    Loader,
+    Problem,
+    YamlData,
+)
+from usc_events.build.yaml_values import plain_values
 from usc_events.errors import DataInvalid, Violation
-
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_STR_TAG = "tag:yaml.org,2002:str"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_NULL_TAG = "tag:yaml.org,2002:null"
 
 #: Largest data file read, in bytes.
 MAX_BYTES = 10 * 1024 * 1024
-#: Deepest nesting of lists and mappings read; data files need a handful of levels.
-MAX_DEPTH = 64
-#: What converting a tagged core scalar may raise on a value it cannot take (``!!int ""``).
-_SCALAR_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError,
-                  yaml.YAMLError)
 
-_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc]
-    """libyaml's safe loader (where present), with a shorter way to resolve quoted scalars.
-
-    A quoted scalar is always a string, and the safe loader has no path resolvers,
-    so resolving needs no regular expressions and tracking the path is not needed.
-    """
-
-    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and not implicit[0]:
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
+_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
+_SeqStart, _MapStart = yaml.SequenceStartEvent, yaml.MappingStartEvent
+_KINDS: dict[type[Any], type[yaml.Node]] = {
+    _Scalar: yaml.ScalarNode, _SeqStart: yaml.SequenceNode, _MapStart: yaml.MappingNode}
 
 
 def read_text(path: Path, display: str) -> str:
@@ -95,48 +75,13 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A value that cannot be read: where it is and what is wrong."""
-
-    path: YamlPath
-    line: int
-    message: str
-    code: str
-    column: int | None = None
-    value: Any = None
-    hint: str | None = None
-
-    def violation(self, display: str, record: str | None = None, skip: int = 0) -> Violation:
-        """As a violation of ``record``, dropping the first ``skip`` steps of the path."""
-        field = ".".join(str(p) for p in self.path[skip:]) or None
-        return Violation(
-            display,
-            self.line,
-            record,
-            field,
-            self.message,
-            self.code,
-            column=self.column,
-            value=self.value,
-            hint=self.hint,
-        )
-
-
-@dataclass
-class YamlData:
-    """A parsed file: its data, the line of every value, and the values that could not be read.
-
-    A value that could not be read is ``None`` in ``value`` and has a :class:`Problem`.
-    """
-
-    value: Any
-    lines: Lines = field(default_factory=Lines)
-    problems: list[Problem] = field(default_factory=list)
-
-
 def read_yaml(path: Path, display: str) -> YamlData:
     """Parse ``path``; give its data, the 1-based line of every value, and its problems.
+
+    A file of plain data (no tag, anchor, alias, duplicate or non-string key, or value that
+    cannot be read) is read first for its values alone (:func:`plain_values`); its lines
+    are read when first asked for, which is when a violation names them. Either way
+    the lines are pickled as a way to read them again (:func:`lines_again`), not as marks.
 
     Raises
     ------
@@ -144,14 +89,38 @@ def read_yaml(path: Path, display: str) -> YamlData:
         When the file as a whole cannot be read: too large, not UTF-8, empty, or
         not YAML. A file of comments only holds no records: its value is an empty list.
     """
-    return parse_yaml(read_text(path, display), display)
+    text = read_text(path, display)
+    again = partial(lines_again, str(path), display, _digest(text))
+    try:
+        return YamlData(plain_values(text), Lines(load=again))
+    except Exception:  # anything out of the plain: the full reader says what it is
+        data = parse_yaml(text, display)
+    data.lines.read_again_by(again)
+    return data
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def lines_again(path: str, display: str, digest: bytes) -> Lines:
+    """The lines of a file read before, read again when first asked for (in another process).
+
+    A file that changed since it was read (or no longer reads) gives no lines, so that a
+    violation in it is shown without a line rather than at a wrong one.
+    """
+    try:
+        text = read_text(Path(path), display)
+        return parse_yaml(text, display).lines if _digest(text) == digest else Lines()
+    except DataInvalid:
+        return Lines()
 
 
 def parse_yaml(text: str, display: str) -> YamlData:
     """:func:`read_yaml` of a file's text, already read; ``display`` names the file."""
     if not text.lstrip("\ufeff").strip():
         raise DataInvalid([Violation(display, None, None, None, "file is empty", "empty-file")])
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         try:
             data = _EventReader(loader).document()
@@ -191,12 +160,6 @@ class _Anchored:
         self.seen = self.reported = False
 
 
-_Scalar, _Alias = yaml.ScalarEvent, yaml.AliasEvent
-_SeqStart, _MapStart = yaml.SequenceStartEvent, yaml.MappingStartEvent
-_KINDS: dict[type[Any], type[yaml.Node]] = {
-    _Scalar: yaml.ScalarNode, _SeqStart: yaml.SequenceNode, _MapStart: yaml.MappingNode}
-
-
 class _EventReader:
     """The data of libyaml's event stream, with no YAML node built for it.
 
@@ -223,7 +186,7 @@ class _EventReader:
         tag: str | None = event.tag
         if tag is None:
             if not event.implicit[0]:
-                return _STR_TAG  # quoted
+                return STR_TAG  # quoted
             value = event.value
             tag = self.plain.get(value)
             if tag is None:
@@ -356,7 +319,7 @@ class _EventReader:
             self.skip(self.next(), 1)
             return None
         tag = self._tag(event)
-        if kind is _SeqStart and tag == _SEQ_TAG:
+        if kind is _SeqStart and tag == SEQ_TAG:
             items: list[Any] = []
             next_event = self.next
             event = next_event()
@@ -364,7 +327,7 @@ class _EventReader:
                 items.append(self.read(event, (*path, len(items))))
                 event = next_event()
             return items
-        if kind is _MapStart and tag == _MAP_TAG:
+        if kind is _MapStart and tag == MAP_TAG:
             return self._mapping(path)
         self.fail(mark, None, f"YAML tag {tag!r} is not allowed; write plain data", "yaml-tag",
                   path)
@@ -373,18 +336,18 @@ class _EventReader:
 
     def _scalar(self, event: Any, path: YamlPath) -> Any:
         tag = self._scalar_tag(event)
-        if tag == _STR_TAG:
+        if tag == STR_TAG:
             return event.value
-        if tag == _NULL_TAG:  # what the constructor gives for any null, without a node
+        if tag == NULL_TAG:  # what the constructor gives for any null, without a node
             return None
-        if tag not in _SCALAR_TAGS:
+        if tag not in SCALAR_TAGS:
             self.fail(event.start_mark, event.value,
                       f"YAML tag {tag!r} is not allowed; write plain data", "yaml-tag", path)
             return None
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.loader.construct_object(node, deep=True)
-        except _SCALAR_ERRORS as error:
+        except SCALAR_ERRORS as error:
             kind = tag.rpartition(":")[2]
             reason = str(error) if isinstance(error, ValueError | yaml.YAMLError) else \
                 f"not a valid {kind}"
@@ -421,7 +384,7 @@ class _EventReader:
                 return result
             else:
                 kind, tag, key, key_mark = self._key(event)
-            if kind is not yaml.ScalarNode or tag != _STR_TAG:
+            if kind is not yaml.ScalarNode or tag != STR_TAG:
                 if tag == "tag:yaml.org,2002:merge":
                     self.fail(key_mark, key, "merge keys ('<<') are not allowed", "yaml-merge",
                               path)
@@ -440,8 +403,8 @@ class _EventReader:
             event = next_event()
             tag = self._scalar_tag(event) if type(event) is _Scalar and event.anchor is None \
                 else ""
-            if tag in (_STR_TAG, _NULL_TAG):  # the common cases: a string, a null
-                result[key] = event.value if tag == _STR_TAG else None
+            if tag in (STR_TAG, NULL_TAG):  # the common cases: a string, a null
+                result[key] = event.value if tag == STR_TAG else None
                 value_mark: Any = event.start_mark
             else:
                 value_mark = self._store(result, key, event, path)
@@ -454,7 +417,7 @@ class _EventReader:
         kind = type(event)
         if kind is _Scalar:  # a string is taken as it is, anchored or not
             anchored = self._anchor(event) if event.anchor is not None else None
-            if (anchored.tag if anchored is not None else self._scalar_tag(event)) == _STR_TAG \
+            if (anchored.tag if anchored is not None else self._scalar_tag(event)) == STR_TAG \
                     and (anchored is None or not anchored.seen):
                 if anchored is not None:
                     anchored.seen = True
@@ -462,7 +425,7 @@ class _EventReader:
                 return event.start_mark
         elif kind is _Alias:
             anchored = self._target(event)
-            if anchored.kind is yaml.ScalarNode and anchored.tag == _STR_TAG \
+            if anchored.kind is yaml.ScalarNode and anchored.tag == STR_TAG \
                     and not anchored.seen:
                 anchored.seen = True
                 result[key] = anchored.value
