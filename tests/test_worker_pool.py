@@ -49,7 +49,8 @@ def test_a_worker_that_dies_is_replaced_by_running_here() -> None:
             worker.process.kill()
             worker.process.wait()
         assert [pool(*call) for call in CALLS] == [1, 22, 333, 4444, 55555]
-        assert pool.workers == []
+        assert all(worker.failed for worker in pool.workers)
+    assert pool.workers == []
 
 
 def test_a_job_that_raises_in_a_worker_raises_here() -> None:

@@ -21,6 +21,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from types import TracebackType
@@ -46,7 +47,11 @@ class _Worker:
             [sys.executable, "-m", "usc_events.build.worker_pool"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )
+        #: The calls sent and not yet answered, in the order sent.
         self.pending: deque[Call] = deque()
+        #: Whether the worker ended, or cannot be read: its calls are run in the caller.
+        self.failed = False
+        self.listener: threading.Thread | None = None
 
     def send(self, message: Any) -> None:
         stdin: IO[bytes] = self.process.stdin  # type: ignore[assignment]
@@ -54,13 +59,12 @@ class _Worker:
         stdin.flush()
 
     def receive(self) -> tuple[bool, Any]:
-        """Whether the job ran, and what it gave."""
+        """Whether the job ran, and what it gave, for the oldest call pending."""
         stdout: IO[bytes] = self.process.stdout  # type: ignore[assignment]
         header = stdout.read(_SIZE.size)
         if len(header) < _SIZE.size:
             raise EOFError("worker ended")
         (size,) = _SIZE.unpack(header)
-        self.pending.popleft()
         reply: tuple[bool, Any] = pickle.loads(stdout.read(size))
         return reply
 
@@ -73,6 +77,8 @@ class _Worker:
             self.process.kill()
             self.process.wait()
         finally:
+            if self.listener is not None:  # it ends with the worker's output
+                self.listener.join()
             if self.process.stdout is not None:
                 self.process.stdout.close()
 
@@ -81,8 +87,10 @@ class WorkerPool(Generic[Result]):
     """Call it as ``job``, with the calls named up front; they are run ahead, in parallel.
 
     ``job`` must be picklable (a module-level function, or a ``functools.partial`` of one),
-    as must its arguments and what it gives; it is sent once to each worker. Use the pool
-    as a context manager, so that the worker processes end with the block.
+    as must its arguments and what it gives; it is sent once to each worker. A thread per
+    worker takes each reply as soon as it is ready and gives the worker the next call, so
+    that no worker waits for the caller; the caller may ask for the calls in any order.
+    Use the pool as a context manager, so that the worker processes end with the block.
     """
 
     def __init__(self, job: Callable[..., Result], calls: Sequence[Call], size: int,
@@ -92,6 +100,8 @@ class WorkerPool(Generic[Result]):
         self.job = job
         self.queue: deque[Call] = deque(calls)
         self.owner: dict[Call, _Worker] = {}
+        self.replies: dict[Call, tuple[bool, Any]] = {}
+        self.changed = threading.Condition()
         self.workers: list[_Worker] = []
         if workers > 1 and size >= (MIN_BYTES if min_bytes is None else min_bytes) \
                 and len(calls) > 1:
@@ -99,41 +109,59 @@ class WorkerPool(Generic[Result]):
                 self.workers = [_Worker() for _ in range(workers)]
                 for worker in self.workers:  # all started before any is sent the job
                     worker.send(job)
-                self._fill()
+                with self.changed:
+                    for worker in self.workers:
+                        self._give(worker)
             except (OSError, pickle.PicklingError):
                 self.close()
+                return
+            for worker in self.workers:
+                worker.listener = threading.Thread(target=self._listen, args=(worker,),
+                                                   daemon=True)
+                worker.listener.start()
 
-    def _fill(self) -> None:
-        for worker in self.workers:
-            while self.queue and len(worker.pending) < AHEAD:
-                call = self.queue.popleft()
-                worker.send(call)
-                worker.pending.append(call)
-                self.owner[call] = worker
+    def _give(self, worker: _Worker) -> None:
+        """Send ``worker`` the next calls, up to :data:`AHEAD` pending (the lock held)."""
+        while self.queue and len(worker.pending) < AHEAD:
+            call = self.queue.popleft()
+            worker.send(call)
+            worker.pending.append(call)
+            self.owner[call] = worker
+
+    def _listen(self, worker: _Worker) -> None:
+        """A thread's loop: take each of ``worker``'s replies, and give it the next call."""
+        try:
+            while True:
+                reply = worker.receive()
+                with self.changed:
+                    self.replies[worker.pending.popleft()] = reply
+                    self._give(worker)
+                    self.changed.notify_all()
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            with self.changed:
+                worker.failed = True
+                self.changed.notify_all()
 
     def __call__(self, *call: Hashable) -> Result:
-        worker = self.owner.pop(call, None)
-        if worker is not None and worker.pending and worker.pending[0] == call:
-            try:
-                ran, result = worker.receive()
-                self._fill()
-            except (OSError, EOFError, pickle.UnpicklingError):
-                self.close()  # run this call and the rest here
-                return self.job(*call)
-            if not ran:  # raised in the worker: raised here, where the caller sees it
-                return self.job(*call)
-            return result  # type: ignore[no-any-return]
-        if worker is not None:  # asked out of order: run the rest here
-            self.close()
-        elif call in self.queue:
-            self.queue.remove(call)
-        return self.job(*call)
+        with self.changed:
+            worker = self.owner.pop(call, None)
+            if worker is None and call in self.queue:
+                self.queue.remove(call)
+            while worker is not None and call not in self.replies and not worker.failed:
+                self.changed.wait()
+            ran, result = self.replies.pop(call, (False, None))
+        if not ran:  # run here: not sent, the worker failed, or the job raised there
+            return self.job(*call)
+        return result  # type: ignore[no-any-return]
 
     def close(self) -> None:
         """End the worker processes; calls not yet answered are then run in this process."""
+        with self.changed:  # no call is sent from now on
+            self.queue.clear()
         for worker in self.workers:
             worker.stop()
-        self.workers, self.owner = [], {}
+        with self.changed:
+            self.workers, self.owner = [], {}
 
     def __enter__(self) -> WorkerPool[Result]:
         return self

@@ -40,66 +40,80 @@ def plain_values(text: str) -> Any:
         raise NotPlain  # an empty file
     loader = Loader(text)
     try:
-        next_event = loader.get_event
+        return _PlainReader(loader).document()
+    finally:
+        loader.dispose()
+
+
+class _PlainReader:
+    """The values of libyaml's events, for a file of plain data; :class:`NotPlain` otherwise."""
+
+    __slots__ = ("loader", "next", "plain")
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.next = loader.get_event
+        #: What each plain scalar reads as: it depends on its text alone, and is immutable.
+        self.plain: dict[str, Any] = {}
+
+    def document(self) -> Any:
+        next_event = self.next
         next_event()  # the stream's start
         if type(next_event()) is yaml.StreamEndEvent:  # comments only
             return []
-        # What each plain scalar reads as: it depends on its text alone, and is immutable.
-        plain: dict[str, Any] = {}
-        resolve = loader.resolve
-
-        def scalar(event: Any) -> Any:
-            if event.tag is not None or event.anchor is not None:
-                raise NotPlain
-            value = event.value
-            if not event.implicit[0]:  # quoted
-                return value
-            if value in plain:
-                return plain[value]
-            tag = resolve(yaml.ScalarNode, value, (True, False))
-            if tag == STR_TAG:
-                read: Any = value
-            elif tag == NULL_TAG:
-                read = None
-            elif tag in SCALAR_TAGS:
-                read = loader.construct_object(
-                    yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
-            else:
-                raise NotPlain
-            plain[value] = read
-            return read
-
-        def node(event: Any, depth: int) -> Any:
-            kind = type(event)
-            if kind is _Scalar:
-                return scalar(event)
-            if event.tag is not None or event.anchor is not None or depth >= MAX_DEPTH \
-                    or kind is _Alias:
-                raise NotPlain
-            if kind is _SeqStart:
-                items = []
-                event = next_event()
-                while type(event) is not yaml.SequenceEndEvent:
-                    items.append(node(event, depth + 1))
-                    event = next_event()
-                return items
-            mapping: dict[str, Any] = {}
-            event = next_event()
-            while type(event) is not yaml.MappingEndEvent:
-                if type(event) is not _Scalar:
-                    raise NotPlain
-                key = scalar(event)
-                if type(key) is not str or key in mapping:
-                    raise NotPlain
-                event = next_event()
-                mapping[key] = scalar(event) if type(event) is _Scalar else node(event, depth + 1)
-                event = next_event()
-            return mapping
-
-        value = node(next_event(), 0)
+        value = self.node(next_event(), 0)
         next_event()  # the document's end
         if type(next_event()) is not yaml.StreamEndEvent:
             raise NotPlain  # a second document
         return value
-    finally:
-        loader.dispose()
+
+    def scalar(self, event: Any) -> Any:
+        if event.tag is not None or event.anchor is not None:
+            raise NotPlain
+        value = event.value
+        if not event.implicit[0]:  # quoted
+            return value
+        plain = self.plain
+        if value in plain:
+            return plain[value]
+        tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+        if tag == STR_TAG:
+            read: Any = value
+        elif tag == NULL_TAG:
+            read = None
+        elif tag in SCALAR_TAGS:
+            read = self.loader.construct_object(
+                yaml.ScalarNode(tag, value, event.start_mark, event.end_mark), deep=True)
+        else:
+            raise NotPlain
+        plain[value] = read
+        return read
+
+    def node(self, event: Any, depth: int) -> Any:
+        kind = type(event)
+        if kind is _Scalar:
+            return self.scalar(event)
+        if kind is _Alias or event.tag is not None or event.anchor is not None \
+                or depth >= MAX_DEPTH:
+            raise NotPlain
+        next_event = self.next
+        if kind is _SeqStart:
+            items = []
+            event = next_event()
+            while type(event) is not yaml.SequenceEndEvent:
+                items.append(self.node(event, depth + 1))
+                event = next_event()
+            return items
+        mapping: dict[str, Any] = {}
+        scalar = self.scalar
+        event = next_event()
+        while type(event) is not yaml.MappingEndEvent:
+            if type(event) is not _Scalar:
+                raise NotPlain
+            key = scalar(event)
+            if type(key) is not str or key in mapping:
+                raise NotPlain
+            event = next_event()
+            mapping[key] = scalar(event) if type(event) is _Scalar else self.node(event, depth + 1)
+            event = next_event()
+        return mapping
