@@ -113,21 +113,32 @@ def status(key: str) -> int:
 def worker_yaml_build(data: str) -> dict[str, Any]:
     from usc_events.build.builder import build
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu()
     corpus = build(Path(data))
     seconds = time.perf_counter() - start
+    own, workers = (after - before for after, before in zip(_cpu(), cpu, strict=True))
     return {"seconds": seconds, "peak": status("VmHWM"),
-            "worker_peak": _peak_of_children(),
+            "worker_peak": _peak_of_children(), "cpu": own, "worker_cpu": workers,
             "rows": {t: d.num_rows for t, d in corpus.tables.items()}}
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (user and system) of this process and of its children that ended."""
+    import resource
+
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def worker_yaml_floor(data: str) -> dict[str, Any]:
-    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``,
-    the whole build, and the other parsers' reading of the same files (with how many
-    files' values differ from ``read_yaml``'s)."""
+    """Where the YAML build's time goes, in one process: libyaml's events, ``read_yaml``
+    (values alone, for these files of plain data), the full reader (values and the line
+    and column of each), the whole build, and the other parsers' reading of the same files
+    (with how many files' values differ from ``read_yaml``'s)."""
     import yaml
 
-    from usc_events.build.yaml_reader import read_yaml
+    from usc_events.build.yaml_reader import parse_yaml, read_text, read_yaml
 
     files = sorted(Path(data).rglob("*.yaml"))
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -145,6 +156,10 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
     def reader() -> None:
         values["read_yaml"] = [read_yaml(path, path.name).value for path in files]
 
+    def with_lines() -> None:
+        values["with lines"] = [parse_yaml(read_text(path, path.name), path.name).value
+                                for path in files]
+
     def one_process() -> None:
         from usc_events.build import worker_pool
         from usc_events.build.builder import build
@@ -155,7 +170,8 @@ def worker_yaml_floor(data: str) -> dict[str, Any]:
         finally:
             worker_pool.MIN_BYTES = before
 
-    actions = {"events": events, "read_yaml": reader, "build, one process": one_process}
+    actions = {"events": events, "read_yaml": reader, "with lines": with_lines,
+               "build, one process": one_process}
     try:
         import ryml  # rapidyaml: a tree in C++, but no line or column per node in Python
 

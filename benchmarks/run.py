@@ -598,18 +598,22 @@ def measure_peers(report: Report, quick: bool) -> None:
                     if t not in ("documents", "passages", "evidence"))
         limit, memory = (5, None) if records <= 100_000 else (60, 3 * 2**30)
         met = seconds <= limit * total / records and (memory is None or peak <= memory)
+        cpu = peers.median([r["cpu"] + r["worker_cpu"] for r in runs])
+        report.notes.append(
+            f"The build of {total:,} records used {cpu:.1f} s of CPU in all, its own process "
+            f"and its workers (median): on two cores, no schedule of that work ends in less "
+            f"than {cpu / 2:.1f} s.")
         if memory is not None:
             report.notes.append(
-                f"The build of {total:,} records makes the checked records Arrow record "
-                "batches 65,536 rows at a time, so it holds the corpus in Arrow's form, not as "
-                "a Python dict per record; a YAML worker sends "
-                "a way to read a file's lines again rather than the marks, so only the files a "
-                "violation names have their lines read. Its peak is the corpus rules' check of "
-                "the Arrow tables.")
+                f"The build of {total:,} records holds the checked records as Arrow record "
+                "batches, not as a Python dict per record, and the origin of each row as its "
+                "path in its file, kept once per file; a worker sends a way to read a file's "
+                "lines again rather than the marks, so only the files a violation names have "
+                "their lines read. Its peak is the corpus rules' check of the Arrow tables.")
         report.add(f"Build from YAML: {total:,} records "
                    f"({'median of 3' if len(runs) > 1 else 'one run'})",
                    f"{seconds:.1f} s, peak {peak / 2**30:.2f} GiB "
-                   f"(each YAML worker at most {worker_peak / 2**30:.2f} GiB)",
+                   f"(each worker at most {worker_peak / 2**30:.2f} GiB)",
                    f"≤ {limit} s" + (", ≤ 3 GiB" if memory else ""), met)
 
     floor = run_worker("yaml-floor", str(yaml_corpus(10_000 if quick else 100_000)),
@@ -619,15 +623,16 @@ def measure_peers(report: Report, quick: bool) -> None:
     report.notes.append(
         f"Where the YAML build's time goes ({floor['files']} files, {_mb(floor['bytes'])}, one "
         f"process): libyaml's event stream alone, no value built, takes "
-        f"{floor['events']:.1f} s; `read_yaml` (values, lines, columns, checks) "
-        f"{floor['read_yaml']:.1f} s; the whole build with its files read in that one process "
-        f"{floor['build, one process']:.1f} s. The build parses in worker processes on the "
-        "two cores, while its own process validates each record with pydantic, reads its "
-        "EDTF date, locates its quote, notes its origin, makes the Arrow tables and checks "
-        f"the corpus rules: that share takes {rest:.1f} s"
-        + (", above the 5 s target on its own" if rest > 5 else " of the 5 s target")
-        + ", and the parse adds to the same two cores (libyaml's events alone, spread over "
-        f"both, about {floor['events'] / 2:.1f} s).")
+        f"{floor['events']:.1f} s; `read_yaml`, which reads a file of plain data for its "
+        f"values alone, {floor['read_yaml']:.1f} s; the full reader, which also keeps the "
+        f"line and column of every value, {floor['with lines']:.1f} s "
+        f"({differ['with lines']} files' values differ); the whole build with its files read "
+        f"in that one process {floor['build, one process']:.1f} s. The build's worker "
+        "processes read each records file whole, on the two cores: they parse it, validate "
+        "each record with pydantic, read its EDTF dates, locate its quotes and make Arrow "
+        "record batches. The work beyond the parse takes "
+        f"{rest:.1f} s in one process, and the build's own process reads the sources before "
+        "the workers start and checks the corpus rules after they end.")
     if "rapidyaml" in floor:
         report.notes.append(
             f"Other parsers on the same files: rapidyaml builds its tree in "
@@ -635,8 +640,8 @@ def measure_peers(report: Report, quick: bool) -> None:
             "for a syntax error, not for each node, and reading the tree into values, one "
             "binding call per node and property, with plain scalars resolved as PyYAML's safe "
             f"loader does, takes {floor['rapidyaml, values']:.1f} s ({differ['rapidyaml, values']} "
-            "files' values differ from `read_yaml`'s): slower than libyaml's events and about "
-            "the time of `read_yaml`, which also keeps each value's line and checks it."
+            "files' values differ from `read_yaml`'s): slower than libyaml's events, and no "
+            "faster than `read_yaml`."
             + (f" yaml-rs loads them in {floor['yaml-rs']:.1f} s, values only and no marks; "
                f"{differ['yaml-rs']} of the {floor['files']} files come out different, because "
                "it reads YAML 1.2 and turns a quoted date (\"2022-02-11\") into a date, "
