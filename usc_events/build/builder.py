@@ -123,6 +123,7 @@ def _read_records(data_dir: Path | None, extra: list[Path], collector: Collector
             size += Path(path).stat().st_size
     job = partial(read_records, Documents.of(collector))
     with WorkerPool(job, calls, size) as pool:
+        collector.seal()  # the rows read so far become Arrow while the workers start
         for call in calls:
             collector.merge(pool(*call))
 

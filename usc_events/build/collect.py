@@ -80,13 +80,17 @@ class Collector:
         sealed = [v for batch in self.batches[table] for v in batch.column(name).to_pylist()]
         return sealed + [row.get(name) for row in self.pending[table]]
 
+    def seal(self) -> None:
+        """Make the rows not yet in a batch record batches, table by table."""
+        for table, pending in self.pending.items():
+            if pending:
+                self._seal(table)
+
     def tables(self) -> dict[str, pa.Table]:
         """Every table as Arrow, its rows in the order added; the collector gives them up."""
         from usc_events.build.arrow import to_table
 
-        for table, pending in self.pending.items():
-            if pending:
-                self._seal(table)
+        self.seal()
         tables = {t: to_table(t, self.batches[t]) for t in TABLE_MODELS}
         self.batches = {t: [] for t in TABLE_MODELS}
         return tables
@@ -101,9 +105,7 @@ class Collector:
 
         The document texts stay: the other collector has them already.
         """
-        for table, pending in self.pending.items():
-            if pending:
-                self._seal(table)
+        self.seal()
         gathered = FileRows(
             {t: batches for t, batches in self.batches.items() if batches},
             {t: self.origins[t] for t, batches in self.batches.items() if batches},
