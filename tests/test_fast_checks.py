@@ -171,6 +171,23 @@ def test_duckdb_and_arrow_and_either_encoding_give_the_same_findings(
     assert sorted((f.table, f.row, f.field, f.code) for f in found) == _plain(tables)
 
 
+@pytest.mark.parametrize(("rows", "distinct", "encoded"), [
+    (1_000_000, 20_000, True),  # the first 10,000 show many repeats
+    (1_000_000, 200_000, True),  # they look all but distinct, yet each value comes 5 times
+    (1_000_000, 1_000_000, False),  # every value distinct
+    (8_000, 3_000, True),  # short: its values are counted, not estimated
+    (8_000, 6_000, False),
+])
+def test_a_column_is_checked_on_its_distinct_values_where_they_repeat(
+        rows: int, distinct: int, encoded: bool) -> None:
+    from usc_events.build.rules import _encoded, _items
+
+    speakers = np.random.default_rng(7).permutation(np.arange(rows) % distinct)
+    data = pa.table({"speaker_id": pa.array([f"actor-{i}" for i in speakers])})
+    column = next(c for c in columns("statements") if c.name == "speaker_id")
+    assert _encoded(column, _items(column, data)) is encoded
+
+
 def _in_chunks(data: pa.Table, size: int) -> pa.Table:
     """The same rows, in chunks of ``size``: the distinct values are found across chunks."""
     if data.num_rows <= size:

@@ -109,18 +109,30 @@ def _items(column: Column, data: pa.Table) -> _Items:
 def _encoded(column: Column, items: _Items) -> bool:
     """Whether the rules check ``column`` on its distinct values (see :mod:`.encoded`).
 
-    Only a column with a pattern or a foreign key whose first :data:`SAMPLE` items repeat
-    (at most the share :data:`REPEATING` of them distinct): hashing every value costs more
-    than checking each one where they seldom repeat, as in free text, ids and primary
-    keys. A column with only a vocabulary is looked up as cheaply as it would be encoded.
+    Only a column with a pattern or a foreign key whose values repeat, at most the share
+    :data:`REPEATING` of them distinct: hashing every value costs more than checking each
+    one where they seldom repeat, as in free text, ids and primary keys. A column with
+    only a vocabulary is looked up as cheaply as it would be encoded.
+
+    The distinct values are counted in the first :data:`SAMPLE` items and, in a longer
+    column, estimated from them by Chao's estimator of the unseen (the sample's distinct
+    values, plus the square of those seen once over twice those seen twice): ten million
+    speaker ids among 200,000 actors look all but distinct in their first 10,000, yet
+    each is given fifty times.
     """
     import pyarrow.compute as pc
 
     if column.primary_key or not (column.pattern or column.foreign_key):
         return False
-    values = items.values.slice(0, SAMPLE)
+    values = items.values
     valid = len(values) - values.null_count
-    return bool(pc.count_distinct(values).as_py() <= valid * REPEATING)
+    sample = values.slice(0, SAMPLE)
+    counts = pc.value_counts(pc.drop_null(sample)).field("counts")
+    distinct = float(len(counts))
+    if len(sample) < len(values):
+        once, twice = (pc.sum(pc.equal(counts, n)).as_py() or 0 for n in (1, 2))
+        distinct = min(valid, distinct + once * (once - 1) / (2 * (twice + 1)))
+    return bool(distinct <= valid * REPEATING)
 
 
 def _on_threads(tasks: Sequence[Callable[[], T]]) -> list[T]:
