@@ -9,7 +9,6 @@ take over the terminal. Usage errors go through :func:`usage`: one line, exit co
 from __future__ import annotations
 
 import re
-import shlex
 from typing import TYPE_CHECKING, Any, cast
 
 import typer
@@ -79,6 +78,8 @@ OPTION_OF = {"kinds": "--kind", "start": "--from", "end": "--to"}
 def speak_cli(error: Exception) -> str:
     """``error``'s message as the command line says it: its options and commands, not the
     Python API's arguments and methods."""
+    import shlex
+
     from usc_events.errors import InvalidValue, NotFound
 
     if isinstance(error, NotFound) and error.search:
