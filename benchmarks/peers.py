@@ -307,6 +307,13 @@ def startup_commands(table_file: Path) -> dict[str, list[str]]:
                              f"pq.ParquetFile({str(table_file)!r}).read()"],
         "validate, pandas hidden": [PYTHON, "-c", _RUN_CLI.format(
             before=_NO_PANDAS, args="'validate'")],
+        # What `validate` must import were pandas not installed: typer and its part that
+        # runs a command, the records' pydantic models, PyYAML and pyarrow.compute.
+        "validate's floor, pandas hidden": [PYTHON, "-c", f"import sys\n{_NO_PANDAS}\n"
+                                            "import typer, typer._adapters, yaml, "
+                                            "usc_events.schema.models, pyarrow.compute\n"
+                                            "import pyarrow.parquet as pq\n"
+                                            f"pq.ParquetFile({str(table_file)!r}).read()"],
     }
 
 
@@ -373,11 +380,17 @@ def pandera_schema(table: str, keys: dict[str, Any]) -> Any:
     return pa_pl.DataFrameSchema(schema, checks=frame_checks, name=table)
 
 
-def worker_validation(folder: str) -> dict[str, Any]:
-    """``check_corpus`` and pandera-polars on the same statement tables, interleaved."""
+def worker_validation(folder: str, repeat: str) -> dict[str, Any]:
+    """``check_corpus`` and pandera-polars on the same statement tables, interleaved.
+
+    Also timed, to tell what grows faster than the rows: the two checks that touch memory
+    all over, the primary key's repeats (with polars' ``n_unique`` of the same column
+    beside it) and the speaker ids looked up among the actors'.
+    """
     import polars as pl
     import pyarrow.parquet as pq
 
+    from usc_events.build.column_kernels import has_repeats, missing
     from usc_events.build.rules import check_corpus
     from usc_events.schema.columns import model
 
@@ -385,6 +398,7 @@ def worker_validation(folder: str) -> dict[str, Any]:
     tables = {name: pq.read_table(Path(folder) / f"{name}.parquet") for name in names}
     frames = {name: pl.from_arrow(data) for name, data in tables.items()}
     keys = {name: frames[name][model(name).primary_key] for name in names}
+    keys_arrow = tables["actors"].column(model("actors").primary_key)
     schemas = {name: pandera_schema(name, keys) for name in names}
     found: dict[str, Any] = {}
 
@@ -400,8 +414,14 @@ def worker_validation(folder: str) -> dict[str, Any]:
                 errors += len(getattr(error, "failure_cases", [])) or 1
         found["theirs"] = errors
 
-    times = interleaved({"ours": ours, "pandera": theirs}, 3)
-    return {"ours": times["ours"], "pandera": times["pandera"],
+    ids = tables["statements"].column("statement_id")
+    ids_polars = frames["statements"]["statement_id"]
+    speakers = tables["statements"].column("speaker_id")
+    times = interleaved({"ours": ours, "pandera": theirs}, int(repeat))
+    parts = interleaved({"repeats": lambda: has_repeats(ids),
+                         "n_unique": lambda: ids_polars.n_unique(),
+                         "speakers": lambda: missing(speakers, keys_arrow)}, int(repeat))
+    return {**times, **parts, "actors": tables["actors"].num_rows,
             "rows": tables["statements"].num_rows, "our_findings": len(found["ours"]),
             "pandera_failures": found["theirs"]}
 
@@ -442,6 +462,25 @@ def scan_code(root: Path, backend: str, through_scan: bool, actor: str, year: in
     return ("import duckdb; c = duckdb.connect()\n"
             f"print(len(c.sql(\"SELECT * FROM read_parquet('{files}', hive_partitioning = true, "
             f"hive_types = {{'year': 'INTEGER'}}) WHERE \" + {where!r}).fetchall()))")
+
+
+def worker_help_parts() -> dict[str, Any]:
+    """Where a fresh process's ``usc-events --help`` spends its time beyond ``import typer``."""
+    import contextlib
+    import io
+
+    import typer
+
+    start = time.perf_counter()
+    from usc_events.cli.app import app
+    imported = time.perf_counter()
+    command = typer.main.get_command(app)
+    built = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        command.main(["--help"], prog_name="usc-events")
+    return {"modules": imported - start,
+            "commands": built - imported, "help": time.perf_counter() - built,
+            "command count": len(getattr(command, "commands", {}))}
 
 
 def pandas_imported(root: Path) -> list[str]:
