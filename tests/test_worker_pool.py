@@ -53,6 +53,17 @@ def test_a_worker_that_dies_is_replaced_by_running_here() -> None:
     assert pool.workers == []
 
 
+def test_workers_run_this_code_whatever_the_folder_they_start_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder holding another ``usc_events`` (a checkout, say) is not where they import it."""
+    (tmp_path / "usc_events").mkdir()
+    (tmp_path / "usc_events" / "__init__.py").write_text("raise SystemExit('not this one')\n")
+    monkeypatch.chdir(tmp_path)
+    with WorkerPool(int, CALLS, size=0, workers=2, min_bytes=0) as pool:
+        assert [pool(*call) for call in CALLS] == [1, 22, 333, 4444, 55555]
+        assert not any(worker.failed for worker in pool.workers)
+
+
 def test_a_job_that_raises_in_a_worker_raises_here() -> None:
     calls = [("1",), ("not a number",), ("3",)]
     with WorkerPool(int, calls, size=0, workers=2, min_bytes=0) as pool:

@@ -41,10 +41,11 @@ Call = tuple[Hashable, ...]
 
 class _Worker:
     def __init__(self) -> None:
-        # The same import path as this process, so the worker runs this very code.
+        # The same import path as this process, so the worker runs this very code; with
+        # -P, not the folder it starts in first (which may hold another usc_events).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "usc_events.build.worker_pool"],
+            [sys.executable, "-P", "-m", "usc_events.build.worker_pool"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )
         #: The calls sent and not yet answered, in the order sent.
