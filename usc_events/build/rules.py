@@ -115,10 +115,10 @@ def _encoded(column: Column, items: _Items) -> bool:
     only a vocabulary is looked up as cheaply as it would be encoded.
 
     The distinct values are counted in the first :data:`SAMPLE` items and, in a longer
-    column, estimated from them by Chao's estimator of the unseen (the sample's distinct
-    values, plus the square of those seen once over twice those seen twice): ten million
-    speaker ids among 200,000 actors look all but distinct in their first 10,000, yet
-    each is given fifty times.
+    column, estimated from them by Chao's estimator of the unseen, bias-corrected: the
+    sample's distinct values plus f1(f1 - 1) / 2(f2 + 1), f1 of them seen once and f2
+    twice, at most the column's values. Ten million speaker ids among 200,000 actors
+    look all but distinct in their first 10,000, yet each is given fifty times.
     """
     import pyarrow.compute as pc
 
