@@ -288,32 +288,30 @@ def fresh_processes(commands: dict[str, list[str]], repeat: int, cwd: Path) -> d
 
 def startup_commands(table_file: Path) -> dict[str, list[str]]:
     cli = [PYTHON, "-m", "usc_events.cli"]
+    read_table = ("import pyarrow.parquet as pq\n"
+                  f"pq.ParquetFile({str(table_file)!r}).read()")
+    # What `validate` cannot avoid importing: typer and its part that runs a command, the
+    # records' pydantic models, PyYAML and pyarrow.compute, and pandas where it is installed
+    # (pyarrow imports it behind its conversions of Python values).
+    validate_needs = "typer, typer._adapters, yaml, usc_events.schema.models, pyarrow.compute"
     return {
         "validate": [*cli, "validate"],
         "info": [*cli, "info"],
         "show": [*cli, "show", "han-zheng"],
         "search": [*cli, "search", "tariffs"],
         "help": [*cli, "--help"],
-        "read one table": [PYTHON, "-c", "import pyarrow.parquet as pq; "
-                           f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "read one table": [PYTHON, "-c", read_table],
         "import typer": [PYTHON, "-c", "import typer"],
         # What the commands cannot avoid, to read the ratios by (not targets): what `info`
         # must import to run a command and print a table, and what `validate` must import
-        # (pandas comes in behind pyarrow's conversions of Python values) and read.
+        # and read, with pandas and without.
         "info's floor": [PYTHON, "-c", "import typer, typer._adapters, rich.table, "
                          "rich.console"],
-        "validate's floor": [PYTHON, "-c", "import typer, typer._adapters, pandas, "
-                             "pyarrow.compute; import pyarrow.parquet as pq; "
-                             f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "validate's floor": [PYTHON, "-c", f"import {validate_needs}, pandas\n{read_table}"],
         "validate, pandas hidden": [PYTHON, "-c", _RUN_CLI.format(
             before=_NO_PANDAS, args="'validate'")],
-        # What `validate` must import were pandas not installed: typer and its part that
-        # runs a command, the records' pydantic models, PyYAML and pyarrow.compute.
-        "validate's floor, pandas hidden": [PYTHON, "-c", f"import sys\n{_NO_PANDAS}\n"
-                                            "import typer, typer._adapters, yaml, "
-                                            "usc_events.schema.models, pyarrow.compute\n"
-                                            "import pyarrow.parquet as pq\n"
-                                            f"pq.ParquetFile({str(table_file)!r}).read()"],
+        "validate's floor, pandas hidden": [
+            PYTHON, "-c", f"import sys\n{_NO_PANDAS}\nimport {validate_needs}\n{read_table}"],
     }
 
 

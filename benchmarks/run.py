@@ -539,14 +539,14 @@ def measure_peers(report: Report, quick: bool) -> None:
         "typer, the part of typer that runs a command (`typer._adapters`, which imports "
         f"pydantic), `rich.table` and `rich.console` takes {info_floor * 1000:.0f} ms = "
         f"{info_floor / one_table:.2f}× the process reading one table: the floor of `info`. "
-        "A process that imports typer, `typer._adapters`, pandas and `pyarrow.compute` and "
-        f"reads one table takes {validate_floor * 1000:.0f} ms = "
+        "A process that imports what `validate` must (typer, `typer._adapters`, the records' "
+        "pydantic models, PyYAML and `pyarrow.compute`) and pandas, and reads one table, "
+        f"takes {validate_floor * 1000:.0f} ms = "
         f"{validate_floor / one_table:.2f}×: the floor of `validate` while pyarrow imports "
         "pandas behind the calls it needs (the note on pyarrow and pandas). `validate` "
         f"with pandas hidden from pyarrow takes {hidden * 1000:.0f} ms = "
-        f"{hidden / one_table:.2f}×, where what it must import then (typer, "
-        "`typer._adapters`, the records' pydantic models, PyYAML and `pyarrow.compute`) "
-        f"and reading one table take {hidden_floor * 1000:.0f} ms = "
+        f"{hidden / one_table:.2f}×, where the same imports but pandas and reading one "
+        f"table take {hidden_floor * 1000:.0f} ms = "
         f"{hidden_floor / one_table:.2f}×, leaving "
         f"{max(0.0, 2.5 * one_table - hidden_floor) * 1000:.0f} ms under the target for "
         "reading and checking the sources, the records files and the corpus. `--help` is "
@@ -582,14 +582,14 @@ def measure_peers(report: Report, quick: bool) -> None:
     results = {}
     for rows in sizes:
         # The smaller size runs more often: its fraction of a second is the ratio's divisor.
-        times = 3 if rows > sizes[0] else 7
-        result = run_worker("validation", str(statement_files(rows)), str(times),
+        repeats = 3 if rows > sizes[0] else 7
+        result = run_worker("validation", str(statement_files(rows)), str(repeats),
                             timeout=3600)
         results[rows] = result
         ours, theirs = peers.median(result["ours"]), peers.median(result["pandera"])
         report.add(f"Validate {rows:,} statements (and their actors, meetings, topics): "
-                   f"`check_corpus` vs. pandera-polars with the same rules (median of {times}, "
-                   "interleaved)",
+                   "`check_corpus` vs. pandera-polars with the same rules "
+                   f"(median of {repeats}, interleaved)",
                    f"{ours:.2f} s vs. {theirs:.2f} s: **{theirs / ours:.2f}× faster** "
                    f"({result['our_findings']} findings, {result['pandera_failures']} failures)",
                    "≥ 1.5× faster", theirs / ours >= 1.5)
@@ -599,6 +599,7 @@ def measure_peers(report: Report, quick: bool) -> None:
     report.add(f"Validation from {small:,} to {large:,} rows", f"{growth:.1f}× the time "
                f"for {large // small}× the rows (pandera-polars: {theirs:.1f}×)", "≤ 12×",
                growth <= 12)
+
     def grew(part: str) -> str:
         return f"{peers.median(results[large][part]) / peers.median(results[small][part]):.1f}×"
 
